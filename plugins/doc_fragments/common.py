@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The options of plugins/module_utils/common.py:tccc_argument_spec(); keep both in step.
+    DOCUMENTATION = r"""
+options:
+  secret_id:
+    description:
+      - The SecretId of a Tencent Cloud API key (CAM).
+      - Credentials are looked up in this order, and the first source that has a key wins
+        1. O(secret_id), O(secret_key) and O(security_token);
+        2. the environment variables E(TENCENTCLOUD_SECRET_ID) and E(TENCENTCLOUD_SECRET_KEY), with the token from
+           E(TENCENTCLOUD_SECURITY_TOKEN) or E(TENCENTCLOUD_TOKEN);
+        3. the profile O(profile) in tccli's C(~/.tccli/<profile>.credential) (directory E(TENCENTCLOUD_SHARED_CREDENTIALS_DIR)),
+           then in the SDK's C(~/.tencentcloud/credentials) and C(/etc/tencentcloud/credentials);
+        4. the CVM instance role O(cam_role_name), only when that option is set.
+      - If O(assume_role_arn) is set, the credentials found are then used to assume that role.
+      - A value with leading or trailing white space is rejected before anything is sent.
+    type: str
+  secret_key:
+    description:
+      - The SecretKey that belongs to O(secret_id). Never logged.
+      - Environment variable E(TENCENTCLOUD_SECRET_KEY) when neither O(secret_id) nor O(secret_key) is set.
+    type: str
+  security_token:
+    description:
+      - The session token of temporary credentials (STS), sent as C(X-TC-Token). Never logged.
+      - Environment variable E(TENCENTCLOUD_SECURITY_TOKEN), then E(TENCENTCLOUD_TOKEN), when the keys come from the environment.
+    type: str
+    aliases: [token]
+  profile:
+    description:
+      - The credential profile to read when no key was given as options or in the environment.
+      - Defaults to environment variable E(TENCENTCLOUD_PROFILE), then E(TCCLI_PROFILE), then V(default).
+      - A tccli profile's C(<profile>.configure) file may supply the region.
+      - Profile files must not be readable by group or others (C(chmod 600)).
+    type: str
+  cam_role_name:
+    description:
+      - Name of the CAM role attached to the CVM instance the module runs on; its temporary credentials are read
+        from the instance metadata service (2 second timeout).
+      - Environment variable E(TENCENTCLOUD_CAM_ROLE_NAME). The metadata base URL can be changed with E(TENCENTCLOUD_METADATA_ENDPOINT).
+      - Only used when no key was found in the options, the environment or a profile.
+    type: str
+  assume_role_arn:
+    description:
+      - ARN of a CAM role to assume with STS C(AssumeRole), using the credentials found as described in O(secret_id).
+      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_ARN), then tccli's E(TENCENTCLOUD_ROLE_ARN).
+      - The temporary credentials are refreshed before they expire during long reads.
+    type: str
+  assume_role_session_name:
+    description:
+      - Session name of the assumed role, visible in CloudAudit.
+      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME), then E(TENCENTCLOUD_ROLE_SESSION_NAME); default V(ansible-tccc).
+    type: str
+  assume_role_duration:
+    description:
+      - Lifetime in seconds of the assumed role's credentials, between 900 and 43200.
+      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION); default V(7200).
+    type: int
+  sts_endpoint:
+    description:
+      - The STS endpoint used by O(assume_role_arn), in the same forms as O(endpoint).
+      - Environment variable E(TENCENTCLOUD_STS_ENDPOINT); default V(sts.tencentcloudapi.com).
+    type: str
+  region:
+    description:
+      - Region sent as C(X-TC-Region), for example V(ap-guangzhou). The extension APIs do not need one.
+      - Environment variable E(TENCENTCLOUD_REGION), then the region of a tccli profile.
+    type: str
+  endpoint:
+    description:
+      - The TCCC API endpoint as V(host), V(host:port), V(https://host[:port]) or V(http://host[:port]).
+      - Environment variable E(TENCENTCLOUD_CCC_ENDPOINT); default V(ccc.tencentcloudapi.com) (use V(ccc.intl.tencentcloudapi.com)
+        for the international site).
+      - Point it at the local emulator (C(python tests/emulator)) to test playbooks without a Tencent Cloud account.
+    type: str
+  language:
+    description:
+      - Language of the API's error messages.
+    type: str
+    choices: [en-US, zh-CN]
+    default: en-US
+  timeout:
+    description:
+      - Seconds to wait for the connection and for each answer.
+    type: float
+    default: 15
+  retries:
+    description:
+      - How many times a failed request is retried (0 tries once), with capped exponential backoff and full jitter
+        (0.5 s doubling up to 10 s).
+      - Only throttling (C(RequestLimitExceeded)), server errors (C(ServiceUnavailable), C(InternalError), HTTP 5xx, pages that are not
+        API answers) and network errors and timeouts are retried. Credential, parameter and quota (C(LimitExceeded)) errors are not.
+      - C(AuthFailure.SignatureExpire) is answered once by re-signing with the server's clock, whatever this is set to.
+    type: int
+    default: 5
+  rate_limit:
+    description:
+      - Requests per second, per API action and account, that all runs of the collection's modules on this machine share
+        (Ansible forks included). The API allows 20; set it lower when other tools use the same account at the same time.
+      - After a C(RequestLimitExceeded) answer the pace drops and then recovers.
+    type: float
+    default: 20
+  validate_certs:
+    description:
+      - Whether to verify the endpoint's TLS certificate. Only turn this off for a test endpoint.
+    type: bool
+    default: true
+notes:
+  - Every TCCC extension API allows 20 requests per second. The collection paces its requests to that and shares the budget between
+    forks on one machine; see O(rate_limit).
+  - Requests go through the C(HTTPS_PROXY) and C(NO_PROXY) environment variables when they are set.
+requirements:
+  - requests
+"""

@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every module of the collection shares: the options, the client built from them, failures.
+
+The options here are documented once, in the doc fragment ``tencentcloud.tccc.common``; keep the
+two in step (ansible-test's validate-modules compares them).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import traceback
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import (
+    CCC_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, STS_VERSION, Client, new_session,
+)
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import resolve_credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import CCC_HOST, STS_HOST, parse_endpoint
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+
+# Limits that the API itself sets; checked here so bad input fails before anything is sent.
+MAX_RETRIES = 20
+ROLE_DURATION_RANGE = (900, 43200)
+
+
+def tccc_argument_spec():
+    """The shared options. Credential options have no argspec fallback: credentials.py resolves
+    the environment itself so that a key pair and its token always come from one source."""
+    return dict(
+        secret_id=dict(type="str"),
+        secret_key=dict(type="str", no_log=True),
+        security_token=dict(type="str", no_log=True, aliases=["token"]),
+        profile=dict(type="str"),
+        cam_role_name=dict(type="str"),
+        assume_role_arn=dict(type="str"),
+        assume_role_session_name=dict(type="str"),
+        assume_role_duration=dict(type="int"),
+        sts_endpoint=dict(type="str", fallback=(env_fallback, ["TENCENTCLOUD_STS_ENDPOINT"])),
+        region=dict(type="str", fallback=(env_fallback, ["TENCENTCLOUD_REGION"])),
+        endpoint=dict(type="str", fallback=(env_fallback, ["TENCENTCLOUD_CCC_ENDPOINT"])),
+        language=dict(type="str", default="en-US", choices=["en-US", "zh-CN"]),
+        timeout=dict(type="float", default=15.0),
+        retries=dict(type="int", default=5),
+        rate_limit=dict(type="float", default=20.0),
+        validate_certs=dict(type="bool", default=True),
+    )
+
+
+def check_transport_options(params):
+    """Range checks the argspec cannot express. Raises ConfigError naming the option."""
+    if params["timeout"] <= 0:
+        raise ConfigError("timeout must be a number of seconds above 0, got %s" % params["timeout"], option="timeout")
+    if not 0 <= params["retries"] <= MAX_RETRIES:
+        raise ConfigError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]), option="retries")
+    if params["rate_limit"] <= 0:
+        raise ConfigError("rate_limit must be above 0 requests per second (the API allows 20), got %s" % params["rate_limit"],
+                          option="rate_limit")
+    duration = params.get("assume_role_duration")
+    if duration is not None and not ROLE_DURATION_RANGE[0] <= duration <= ROLE_DURATION_RANGE[1]:
+        raise ConfigError("assume_role_duration must be between %d and %d seconds, got %s" % (ROLE_DURATION_RANGE + (duration,)),
+                          option="assume_role_duration")
+    region = params.get("region")
+    if region is not None and (not region or region != region.strip()):
+        raise ConfigError("region must be a region name such as ap-guangzhou, without spaces", option="region")
+
+
+class _FixedCredentials:
+    """A credential source that is just one set of credentials (the base of an AssumeRole call)."""
+
+    def __init__(self, credentials):
+        self.credentials = credentials
+
+    def get(self):
+        return self.credentials
+
+
+def client_from_params(params, env=None, session=None):
+    """Build the ccc Client of a module run: check options, resolve credentials, share one session.
+
+    Raises ConfigError (or TcccError from STS or the metadata service) before any ccc request.
+    """
+    env = os.environ if env is None else env
+    check_transport_options(params)
+    session = session if session is not None else new_session()
+    endpoint = parse_endpoint(params.get("endpoint"), CCC_HOST, "endpoint")
+    sts_endpoint = parse_endpoint(params.get("sts_endpoint"), STS_HOST, "sts_endpoint")
+
+    def transport(credentials, endpoint, service, version):
+        return Client(credentials, endpoint, service=service, version=version, region=params.get("region"),
+                      language=params["language"], timeout=params["timeout"], retries=params["retries"],
+                      validate_certs=params["validate_certs"], rate_limit=params["rate_limit"], session=session)
+
+    def sts_call(credentials, sts_params):
+        return transport(_FixedCredentials(credentials), sts_endpoint, "sts", STS_VERSION).call("AssumeRole", sts_params)
+
+    def http_get(url, timeout):
+        answer = session.get(url, timeout=timeout, verify=params["validate_certs"])
+        return answer.status_code, answer.text
+
+    credentials = resolve_credentials(params, env=env, sts_call=sts_call, http_get=http_get)
+    client = transport(credentials, endpoint, "ccc", CCC_VERSION)
+    if client.region is None:
+        client.region = getattr(credentials, "region", None)
+    return client
+
+
+def fail_from_error(module, err):
+    """Fail the task with ``msg`` plus structured ``error`` and ``request_id`` fields."""
+    result = err.to_result()
+    if isinstance(err, ConfigError) and err.option:
+        result["option"] = err.option
+    module.fail_json(msg=str(err), **result)
+
+
+def require_requests(module):
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception="".join(
+            traceback.format_exception_only(type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
+

@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The error table: what each Tencent Cloud error means for us, and the exceptions we raise.
+
+One place answers "do we retry this?" and "what hint helps the user?", so the client's retry
+loop and the module's failure messages cannot disagree.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+THROTTLED = "throttled"
+TRANSIENT = "transient"
+SKEW = "skew"
+FATAL = "fatal"
+
+# Codes that mean "slow down": RequestLimitExceeded and its sub-codes (UinLimitExceeded,
+# GlobalRegionUinLimitExceeded, IPLimitExceeded). LimitExceeded* is a quota, not throttling.
+_THROTTLE_PREFIX = "RequestLimitExceeded"
+
+# Server-side trouble worth another try on a read. InternalError.DBError is documented as a
+# state error and is not retried.
+_TRANSIENT_CODES = ("ServiceUnavailable", "InternalError", "ResourceUnavailable")
+
+# Codes our client invents for failures that never reached the API's JSON.
+CONNECTION_ERROR = "ConnectionError"
+TIMEOUT = "Timeout"
+BAD_RESPONSE = "BadResponse"
+HTTP_ERROR = "HTTPError"
+CONFIG_ERROR = "ConfigError"
+
+_TRANSPORT_RETRYABLE = (CONNECTION_ERROR, TIMEOUT, BAD_RESPONSE, HTTP_ERROR)
+
+_HINTS = (
+    ("AuthFailure.SignatureExpire",
+     "the clock of the machine running the module is more than 5 minutes off: check the clock / NTP"),
+    ("AuthFailure.SecretIdNotFound",
+     "the secret_id is unknown: check it (and that it has no surrounding spaces), or that the key was not deleted"),
+    ("AuthFailure.InvalidSecretId",
+     "the secret_id is malformed: check it (and that it has no surrounding spaces)"),
+    ("AuthFailure.SignatureFailure",
+     "the secret_key does not match the secret_id: check secret_key"),
+    ("AuthFailure.TokenFailure",
+     "temporary credentials need a valid, unexpired security_token: check security_token or refresh the credentials"),
+    ("AuthFailure.UnauthorizedOperation",
+     "the key is not allowed to call this action: grant a CAM policy for ccc:{action}"),
+    ("UnauthorizedOperation",
+     "the key is not allowed to call this action: grant a CAM policy for ccc:{action}"),
+    ("InvalidParameterValue.InstanceNotExist",
+     "no TCCC instance with this sdk_app_id belongs to this account: check sdk_app_id (the SdkAppId shown in the TCCC console)"),
+    ("RequestLimitExceeded",
+     "the API allows 20 requests per second per action and account: lower rate_limit if other tools share the budget"),
+    ("LimitExceeded",
+     "an account quota is exhausted; this is not throttling and is not retried"),
+)
+
+
+def classify(code, read_only=True):
+    """Return THROTTLED, TRANSIENT, SKEW or FATAL for an API or transport error code.
+
+    Writes are only retried when throttled: after a dropped connection or a server error a
+    write may already have happened, and doing it twice is worse than reporting the failure.
+    """
+    code = code or ""
+    if code == _THROTTLE_PREFIX or code.startswith(_THROTTLE_PREFIX + "."):
+        return THROTTLED
+    if code == "AuthFailure.SignatureExpire":
+        return SKEW
+    if read_only and (code in _TRANSPORT_RETRYABLE or code in _TRANSIENT_CODES):
+        return TRANSIENT
+    return FATAL
+
+
+def hint(code, action=None):
+    """A sentence that helps the user act on an error code, or None."""
+    code = code or ""
+    for prefix, text in _HINTS:
+        if code == prefix or code.startswith(prefix + "."):
+            return text.format(action=action or "the action")
+    return None
+
+
+class TcccError(Exception):
+    """Any failure of a TCCC call. Carries the API's code, message and request id.
+
+    Messages are built by us from API answers and never contain credentials: the API does not
+    echo secret keys or tokens, and our transport messages name only hosts and statuses.
+    """
+
+    def __init__(self, code, message, request_id=None, action=None):
+        super(TcccError, self).__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.action = action
+
+    def __str__(self):
+        text = "%s: %s" % (self.code, self.message)
+        if self.action:
+            text = "%s failed: %s" % (self.action, text)
+        if self.request_id:
+            text += " (request id %s)" % self.request_id
+        help_text = hint(self.code, self.action)
+        if help_text:
+            text += ". Hint: " + help_text
+        return text
+
+    def to_result(self):
+        """The structured fields a module returns next to ``msg``."""
+        return {
+            "error": {"code": self.code, "message": self.message},
+            "request_id": self.request_id,
+        }
+
+
+class ApiError(TcccError):
+    """The API answered with ``Response.Error``."""
+
+
+class TransportError(TcccError):
+    """The request did not produce an API answer: network failure, timeout, non-JSON body, HTTP error page."""
+
+
+class ConfigError(TcccError):
+    """Bad input found before anything was sent. ``option`` names the module option at fault."""
+
+    def __init__(self, message, option=None):
+        super(ConfigError, self).__init__(CONFIG_ERROR, message)
+        self.option = option
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Endpoint parsing, the error table and the backoff bounds."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.retry import RetryPolicy
+
+
+@pytest.mark.parametrize("value, url, host", [
+    (None, "https://ccc.tencentcloudapi.com/", "ccc.tencentcloudapi.com"),
+    ("", "https://ccc.tencentcloudapi.com/", "ccc.tencentcloudapi.com"),
+    ("ccc.intl.tencentcloudapi.com", "https://ccc.intl.tencentcloudapi.com/", "ccc.intl.tencentcloudapi.com"),
+    ("127.0.0.1:8080", "https://127.0.0.1:8080/", "127.0.0.1:8080"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080/", "127.0.0.1:8080"),
+    ("HTTPS://ccc.tencentcloudapi.com/", "https://ccc.tencentcloudapi.com/", "ccc.tencentcloudapi.com"),
+    (" http://localhost:1 ", "http://localhost:1/", "localhost:1"),
+    ("http://[::1]:8080", "http://[::1]:8080/", "[::1]:8080"),
+])
+def test_parse_endpoint(value, url, host):
+    endpoint = parse_endpoint(value)
+    assert (endpoint.url, endpoint.host) == (url, host)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("ftp://host", "scheme 'ftp'"),
+    ("https://host/path", "no path"),
+    ("https://user@host", "no path, user"),
+    ("host:0", "out of range"),
+    ("host:70000", "out of range"),
+    ("host:port", "not a host name"),
+    ("ho st", "not a host name"),
+])
+def test_bad_endpoints_name_the_option(value, words):
+    with pytest.raises(ConfigError) as info:
+        parse_endpoint(value, option="sts_endpoint")
+    assert info.value.option == "sts_endpoint"
+    assert str(info.value).startswith("sts_endpoint: ") and words in str(info.value)
+
+
+@pytest.mark.parametrize("code, read_only, kind", [
+    ("RequestLimitExceeded", True, errors.THROTTLED),
+    ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", False, errors.THROTTLED),
+    ("RequestLimitExceededX", True, errors.FATAL),
+    ("LimitExceeded", True, errors.FATAL),
+    ("AuthFailure.SignatureExpire", True, errors.SKEW),
+    ("ServiceUnavailable", True, errors.TRANSIENT),
+    ("ServiceUnavailable", False, errors.FATAL),
+    ("InternalError", True, errors.TRANSIENT),
+    ("InternalError", False, errors.FATAL),
+    ("InternalError.DBError", True, errors.FATAL),
+    ("Timeout", True, errors.TRANSIENT),
+    ("ConnectionError", False, errors.FATAL),
+    ("TLSError", True, errors.FATAL),
+    ("AuthFailure.TokenFailure", True, errors.FATAL),
+    (None, True, errors.FATAL),
+])
+def test_classify(code, read_only, kind):
+    assert errors.classify(code, read_only) == kind
+
+
+def test_hints():
+    assert "NTP" in errors.hint("AuthFailure.SignatureExpire")
+    assert "sdk_app_id" in errors.hint("InvalidParameterValue.InstanceNotExist")
+    assert "ccc:DescribeExtension" in errors.hint("UnauthorizedOperation", "DescribeExtension")
+    assert "secret_key" in errors.hint("AuthFailure.SignatureFailure")
+    assert errors.hint("InvalidParameter") is None
+
+
+def test_backoff_is_capped_exponential_full_jitter():
+    policy = RetryPolicy(retries=8)
+    assert [policy.delay(n, 1.0) for n in range(8)] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+    assert all(policy.delay(n, 0.0) == 0.0 for n in range(8))
+    assert policy.delay(0, 0.0, floor=0.05) == 0.05
+    assert [policy.should_retry(n) for n in range(10)] == [True] * 8 + [False] * 2
