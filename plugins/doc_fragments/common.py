@@ -63,7 +63,7 @@ options:
     type: str
   assume_role_duration:
     description:
-      - Lifetime in seconds of the assumed role's credentials, between 900 and 43200.
+      - Lifetime in seconds of the assumed role's credentials, at most 43200.
       - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION); default V(7200).
     type: int
   sts_endpoint:

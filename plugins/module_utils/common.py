@@ -26,7 +26,6 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import Co
 
 # Limits that the API itself sets; checked here so bad input fails before anything is sent.
 MAX_RETRIES = 20
-ROLE_DURATION_RANGE = (900, 43200)
 
 
 def tccc_argument_spec():
@@ -61,10 +60,6 @@ def check_transport_options(params):
     if params["rate_limit"] <= 0:
         raise ConfigError("rate_limit must be above 0 requests per second (the API allows 20), got %s" % params["rate_limit"],
                           option="rate_limit")
-    duration = params.get("assume_role_duration")
-    if duration is not None and not ROLE_DURATION_RANGE[0] <= duration <= ROLE_DURATION_RANGE[1]:
-        raise ConfigError("assume_role_duration must be between %d and %d seconds, got %s" % (ROLE_DURATION_RANGE + (duration,)),
-                          option="assume_role_duration")
     region = params.get("region")
     if region is not None and (not region or region != region.strip()):
         raise ConfigError("region must be a region name such as ap-guangzhou, without spaces", option="region")

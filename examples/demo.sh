@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make demo: start the TCCC emulator with the demo instance, run examples/sip_configs.yml against
+# it, show what was rendered, stop the emulator. Needs ansible-core, requests and PyYAML on PATH's
+# python3 (make demo runs it inside .venv/dev). No Tencent Cloud account is involved: the keys
+# below exist only in examples/demo-data.yml.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-python3}
+output=${DEMO_OUTPUT:-$root/demo-output}
+work=$(mktemp -d)
+emulator_pid=
+cleanup() {
+  if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# ansible-playbook finds the collection in an ansible_collections/tencentcloud/tccc tree.
+mkdir -p "$work/collections/ansible_collections/tencentcloud"
+ln -s "$root" "$work/collections/ansible_collections/tencentcloud/tccc"
+
+"$python" "$root/tests/emulator" --port 0 --port-file "$work/port" --data "$root/examples/demo-data.yml" 2>"$work/emulator.log" >/dev/null &
+emulator_pid=$!
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+[ -s "$work/port" ] || { echo "the emulator did not start:" >&2; cat "$work/emulator.log" >&2; exit 1; }
+port=$(cat "$work/port")
+echo "TCCC emulator on http://127.0.0.1:$port (pid $emulator_pid)"
+
+export TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$port"
+export TENCENTCLOUD_SECRET_ID=AKIDDEMO0000000000000000000000000000
+export TENCENTCLOUD_SECRET_KEY=demo-secret-key-only-valid-on-the-emulator
+export ANSIBLE_COLLECTIONS_PATH="$work/collections"
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-}
+start=$EPOCHREALTIME
+ansible-playbook "$root/examples/sip_configs.yml" -e "output_dir=$output"
+end=$EPOCHREALTIME
+
+echo
+cat "$output/summary.txt"
+echo "Playbook time: $("$python" -c "print('%.1f' % ($end - $start))") s. Files (the configurations hold the real passwords, mode 0600):"
+find "$output" -type f | sort | sed 's/^/  /'
