@@ -94,11 +94,8 @@ def client_from_params(params, env=None, session=None):
     def sts_call(credentials, sts_params):
         return transport(_FixedCredentials(credentials), sts_endpoint, "sts", STS_VERSION).call("AssumeRole", sts_params)
 
-    def http_get(url, timeout):
-        answer = session.get(url, timeout=timeout, verify=params["validate_certs"])
-        return answer.status_code, answer.text
-
-    credentials = resolve_credentials(params, env=env, sts_call=sts_call, http_get=http_get)
+    # The metadata service is read with credentials.metadata_get: no proxy may see the keys it returns.
+    credentials = resolve_credentials(params, env=env, sts_call=sts_call)
     client = transport(credentials, endpoint, "ccc", CCC_VERSION)
     if client.region is None:
         client.region = getattr(credentials, "region", None)
@@ -117,4 +114,3 @@ def require_requests(module):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception="".join(
             traceback.format_exception_only(type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
-

@@ -54,8 +54,7 @@ def list_extensions(client, sdk_app_id, extension_ids=None, keyword=None, includ
             params["PageNumber"] = page
             response = client.call("DescribeExtensions", params)
             items = response.get("ExtensionList") or []
-            for item in items:
-                yield item
+            yield from items
             collected += len(items)
             page += 1
             total = response.get("Total")

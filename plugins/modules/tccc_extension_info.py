@@ -18,7 +18,7 @@ description:
   - The facts are meant to be templated onto desk phones and PBXs (Asterisk, FreeSWITCH, baresip, vendor provisioning files).
   - Read-only; runs the same in check mode.
 author:
-  - tencentcloud.tccc contributors
+  - tencentcloud.tccc maintainers (@tencentcloud)
 extends_documentation_fragment:
   - tencentcloud.tccc.common
 attributes:
@@ -107,13 +107,15 @@ EXAMPLES = r"""
   register: tccc
   no_log: true
 
-- name: Template each phone's extension onto a baresip account line
+- name: Template each phone's own extension onto it (examples/templates in the collection has Asterisk, baresip, FreeSWITCH)
+  vars:
+    ext: "{{ tccc.extensions | selectattr('extension_id', 'equalto', tccc_extension_id) | first }}"
   ansible.builtin.copy:
     dest: /etc/baresip/accounts
     mode: "0600"
-    content: |
-      {% set ext = tccc.extensions | selectattr('extension_id', 'equalto', tccc_extension_id) | first %}
-      <sip:{{ ext.extension_id }}@{{ ext.extension_domain }};transport={{ ext.transport }}>;auth_pass={{ ext.password }};outbound="sip:{{ ext.outbound_proxy_host }}:{{ ext.outbound_proxy_port }};transport={{ ext.transport }}";regint=300
+    # one line: the backslash continues it without a space
+    content: "<sip:{{ ext.extension_id }}@{{ ext.extension_domain }};transport={{ ext.transport }}>;auth_pass={{ ext.password }};\
+      outbound=\"sip:{{ ext.outbound_proxy_host }}:{{ ext.outbound_proxy_port }};transport={{ ext.transport }}\"\n"
   no_log: true
 
 - name: Set credentials and the instance once for a block of tasks
@@ -286,7 +288,7 @@ def main():
     argument_spec.update(
         sdk_app_id=dict(type="int", required=True),
         extension_ids=dict(type="list", elements="str", aliases=["extension_id"]),
-        keyword=dict(type="str"),
+        keyword=dict(type="str", no_log=False),
         include_registration=dict(type="bool", default=True),
         include_status=dict(type="bool", default=False),
     )

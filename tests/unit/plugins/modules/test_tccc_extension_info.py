@@ -52,9 +52,6 @@ class FakeTccc:
         return Answer({"ExtensionId": params["ExtensionId"], "ExtensionDomain": "%d.tccc.qcloud.com" % APP, "Password": "sip-pw-" + params["ExtensionId"],
                        "OutboundProxy": "sip.tccc.qcloud.com:5061", "Transport": "tls", "RequestId": "req-one"})
 
-    def get(self, url, timeout, verify):
-        raise AssertionError("no metadata request expected")
-
     def actions(self):
         return [action for action, _params, _headers in self.requests]
 
