@@ -13,12 +13,13 @@ on a small state file when the budget is shared across processes):
   on by one interval, then sleeps until its slot outside the lock. Evenly spaced requests leave
   the most room for network jitter under a one-second window.
 * A window log: the release times of the last requests. A caller is released only while fewer
-  than ``rate`` requests left in the last window; that keeps the limit even when a thread wakes
-  late from its sleep and would otherwise crowd the one after it.
+  than ``rate`` were released in the last window (plus the guard); that keeps the limit even when
+  a thread wakes late from its sleep and would otherwise crowd the one after it.
 * Adaptation: the service's ``RequestLimitExceeded`` (``throttled()``) cuts the shared rate,
-  successes (``succeeded()``) bring it back, as in TCP's AIMD. A cut starts a new epoch: slots
-  reserved at the old pace are reserved again at the new one, and throttled answers to requests
-  sent before the cut do not cut again.
+  successes (``succeeded()``) bring it back, as in TCP's AIMD. Refusals of requests sent within
+  a window after a cut do not cut again: the traffic before the cut may still fill the server's
+  window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
+  one, so a cut takes effect at once however many threads wait.
 
 The state file holds only times, the adaptive rate and the epoch. Its name is a SHA-256 of the
 user id and the key, because keys carry the SecretId. When it cannot be used (no ``fcntl`` on
@@ -48,18 +49,20 @@ except ImportError:  # Windows: no flock, so the budget stays within one process
 
 # The service counts requests in a sliding one-second window; the 21st within it is refused.
 WINDOW = 1.0
-# Slack on every interval and on the window log, for jitter between our clock and the server's
-# arrival times: 2% is 20 ms per window at 20/s, ten times a typical LAN or WAN jitter, and costs
-# 2% of throughput (the target is within 10% of the floor N/20 s).
-GUARD = 0.02
-# Multiplicative decrease per throttling epoch: 20/s drops to 16/s, which clears the window of
-# a competing client using up to 4/s, without halving throughput on one stray refusal.
-DECREASE = 0.8
+# Slack on every interval and on the window log, for the jitter between our release times and
+# the server's arrival times: 3% is 30 ms per window at 20/s and costs 3% of throughput (the
+# target is 10% above the floor N/20 s). A simulation with 200 ms latency gave no refusals up
+# to 30 ms of jitter with 3% (with 2%, refusals from 30 ms on, each costing far more than 1%).
+GUARD = 0.03
+# Multiplicative decrease, at most once per window: 20/s drops to 18/s. A lone refusal is more
+# often jitter than a competitor, and every cut costs throughput until it is recovered; a real
+# competitor gets one cut per window until the refusals stop.
+DECREASE = 0.9
 # The adaptive rate never goes below this (or below the configured rate, if that is lower).
 MIN_RATE = 1.0
-# Additive increase: each success adds RECOVERY * rate / current, so a second of successful
-# traffic regains 10% of the configured rate (16/s is back at 20/s after about 2 s).
-RECOVERY = 0.1
+# Additive increase: each success adds RECOVERY * rate / pace, so a second of successful
+# traffic regains 20% of the configured rate (18/s is back at 20/s after about half a second).
+RECOVERY = 0.2
 # A cut older than this, with nobody using the budget since, is forgotten: a refusal seen by an
 # earlier task says little about now.
 IDLE_RESET = 10.0
@@ -80,12 +83,13 @@ class StateError(Exception):
 class _State:
     """Pacing state: next free slot, window log, adaptive rate (None = none), epoch, last write."""
 
-    __slots__ = ("next_slot", "log", "cut_rate", "epoch", "updated")
+    __slots__ = ("next_slot", "log", "cut_rate", "cut_at", "epoch", "updated")
 
     def __init__(self, epoch=0):
         self.next_slot = 0.0
         self.log = []
         self.cut_rate = None
+        self.cut_at = 0.0
         self.epoch = epoch
         self.updated = 0.0
 
@@ -95,7 +99,7 @@ class _State:
 
     def dump(self):
         return json.dumps({"v": STATE_VERSION, "next": self.next_slot, "log": self.log, "rate": self.cut_rate,
-                           "epoch": self.epoch, "updated": self.updated}, separators=(",", ":"))
+                           "cut_at": self.cut_at, "epoch": self.epoch, "updated": self.updated}, separators=(",", ":"))
 
     @classmethod
     def parse(cls, text):
@@ -113,7 +117,7 @@ class _State:
             return cls()
         if not (isinstance(log, list) and len(log) <= LOG_CAP and all(_is_time(value) for value in log)):
             return cls()
-        if not (_is_time(data.get("next")) and _is_time(data.get("updated"))):
+        if not all(_is_time(data.get(name)) for name in ("next", "cut_at", "updated")):
             return cls()
         if rate is not None and not (_is_time(rate) and rate > 0):
             return cls()
@@ -121,6 +125,7 @@ class _State:
         state.next_slot = float(data["next"])
         state.log = sorted(float(value) for value in log)
         state.cut_rate = None if rate is None else float(rate)
+        state.cut_at = float(data["cut_at"])
         state.updated = float(data["updated"])
         return state
 
@@ -222,8 +227,9 @@ class RateLimiter:
     this process only. ``clock`` (wall-clock seconds, the same in every process) and ``sleep``
     are injectable for tests.
 
-    Call ``acquire()`` before each request, then from the same thread ``throttled()`` when the
-    service answered RequestLimitExceeded, or ``succeeded()`` when it answered.
+    Call ``acquire()`` before each request (retries included), then, from the same thread,
+    ``throttled()`` when the service answered RequestLimitExceeded or ``succeeded()`` when it
+    accepted the request. ``shared`` and ``fallback_reason`` tell whether the budget is shared.
     """
 
     def __init__(self, rate=20.0, key="", state_dir=None, shared=True, clock=time.time, sleep=time.sleep):
@@ -273,22 +279,23 @@ class RateLimiter:
             delay = until - self._clock()
             if delay > 0:
                 self._sleep(delay)
-        self._local.epoch = held[1]
+        self._local.released = until
         return max(0.0, self._clock() - start)
 
     def throttled(self):
         """The service refused this thread's last request as over the limit: slow everyone down.
 
-        One cut per epoch: refusals of requests sent before the last cut are its echo, not news.
+        One cut per window: requests sent within a window after a cut may still be refused for
+        the traffic before it, so their refusals are its echo, not news.
         """
         if self.rate:
-            self._transact(self._cut, getattr(self._local, "epoch", None))
+            self._transact(self._cut, getattr(self._local, "released", None))
 
     def succeeded(self):
         """The service accepted this thread's last request: recover toward the configured rate."""
-        epoch = getattr(self._local, "epoch", None)
-        if self.rate and epoch is not None and self._cut_seen:
-            self._transact(self._recover, epoch)
+        released = getattr(self._local, "released", None)
+        if self.rate and released is not None and self._cut_seen:
+            self._transact(self._recover, released)
 
     def current_rate(self):
         """The pace in requests per second that the next reservation gets."""
@@ -318,16 +325,17 @@ class RateLimiter:
         del state.log[:-LOG_CAP]
         return True, held, now
 
-    def _cut(self, state, now, epoch):
-        if epoch is not None and epoch != state.epoch:
+    def _cut(self, state, now, released):
+        if (now if released is None else released) < state.cut_at + WINDOW:
             return
-        state.cut_rate = max(min(self.rate, MIN_RATE), self._pace(state) * DECREASE)
+        state.cut_at = now
+        state.cut_rate = max(min(self.rate, MIN_RATE), DECREASE * self._pace(state))
         state.epoch += 1
-        # Everyone waits one interval at the new pace before the next request.
+        # One interval of silence at the new pace lets the server's window start to drain.
         state.next_slot = now + (1.0 + GUARD) / state.cut_rate
 
-    def _recover(self, state, now, epoch):
-        if state.cut_rate is None or epoch != state.epoch:
+    def _recover(self, state, now, released):
+        if state.cut_rate is None or released < state.cut_at:
             return
         state.cut_rate += RECOVERY * self.rate / self._pace(state)
         if state.cut_rate >= self.rate:
