@@ -124,6 +124,12 @@ class Client:
                 self._limiters[key] = self.limiter_factory(rate=self.rate_limit, key=key)
             return self._limiters[key]
 
+    def pacing_problems(self):
+        """Why pacing could not be shared with other processes on this machine; empty when it was."""
+        with self._lock:
+            reasons = set(getattr(limiter, "fallback_reason", None) for limiter in self._limiters.values())
+        return sorted(reason for reason in reasons if reason)
+
     def call(self, action, params, read_only=True):
         """Send ``action`` with ``params``; return the ``Response`` dict of a successful answer."""
         body = json.dumps(params, separators=(",", ":"), sort_keys=True).encode("utf-8")

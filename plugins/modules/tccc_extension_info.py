@@ -305,6 +305,9 @@ def main():
         fail_from_error(module, err)
     else:
         protect_passwords(module, extensions)
+        for reason in client.pacing_problems():
+            module.warn("The request budget is not shared with other runs on this machine (%s): lower rate_limit if several "
+                        "forks call TCCC at once" % reason)
         module.exit_json(changed=False, extensions=extensions, missing_extension_ids=missing)
 
 

@@ -316,3 +316,14 @@ def test_no_secret_in_any_error_text():
 def test_error_result_fields():
     err = ApiError("InvalidParameter", "bad", "req-1", "DescribeExtension")
     assert err.to_result() == {"error": {"code": "InvalidParameter", "message": "bad"}, "request_id": "req-1"}
+
+
+def test_pacing_problems_are_reported_once_each():
+    session = Session(ok(), ok())
+    client, _sleeps = make_client(session)
+    client.call("DescribeExtensions", {})
+    client.call("DescribeExtension", {})
+    assert client.pacing_problems() == []
+    for limiter in Limiter.instances:
+        limiter.fallback_reason = "state directory not writable: pacing within this process only"
+    assert client.pacing_problems() == ["state directory not writable: pacing within this process only"]

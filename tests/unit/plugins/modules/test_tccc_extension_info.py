@@ -13,7 +13,7 @@ import pytest
 from ansible.module_utils.common import warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import common
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import common, ratelimit
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
 
 SECRET_ID = "AKIDmodule0000000000000000000000000"
@@ -202,3 +202,11 @@ def test_missing_requests_library(tccc, capsys, monkeypatch):
     assert result["failed"] is True
     assert "requests" in result["msg"] and "Traceback" not in result["msg"]
     assert tccc.requests == []
+
+
+def test_unshared_pacing_is_a_warning(tccc, capsys, monkeypatch):
+    # as on Windows: no flock, so forks cannot share the budget
+    monkeypatch.setattr(ratelimit, "fcntl", None)
+    result = run(keys(include_registration=False), capsys)
+    assert len(result["extensions"]) == 3
+    assert "not shared with other runs on this machine" in json.dumps(result.get("warnings"))
