@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -80,7 +79,6 @@ def client_from_params(params, env=None, session=None):
 
     Raises ConfigError (or TcccError from STS or the metadata service) before any ccc request.
     """
-    env = os.environ if env is None else env
     check_transport_options(params)
     session = session if session is not None else new_session()
     endpoint = parse_endpoint(params.get("endpoint"), CCC_HOST, "endpoint")

@@ -335,7 +335,8 @@ def _from_ini(path, profile):
     except configparser.Error as exc:
         # Only the line number: configparser's messages quote the offending line, which may be a key.
         line = getattr(exc, "lineno", None) or (exc.errors[0][0] if getattr(exc, "errors", None) else None)
-        raise ConfigError("%s is not a valid INI file%s" % (path, " (line %d)" % line if line else "")) from None
+        where = " (line %s)" % line if line else ""
+        raise ConfigError("%s is not a valid INI file%s" % (path, where)) from None
     if not parser.has_section(profile):
         return False
     section = parser[profile]
@@ -495,12 +496,12 @@ def _nothing_found(env, places, prefix, option=None):
                % (prefix, ENV_SECRET_ID, ENV_SECRET_KEY, ", ".join(places), ENV_CAM_ROLE_NAME))
     stray = [name for name in ENV_TOKENS if _env(env, name) is not None]
     if stray:
-        message += " (%s is set, but an environment token is only used with %s and %s)" % (stray[0], ENV_SECRET_ID,
-                                                                                          ENV_SECRET_KEY)
+        message += " (%s is set, but an environment token is only used with %s and %s)" % (
+            stray[0], ENV_SECRET_ID, ENV_SECRET_KEY)
     return ConfigError(message, option=option)
 
 
-def resolve_credentials(params, env=os.environ, home=None, sts_call=None, http_get=None, clock=time.time,
+def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=None, clock=time.time,
                         system_file=SYSTEM_CREDENTIALS_FILE):
     """Resolve the chain in the module docstring and return a CredentialSource.
 
@@ -512,6 +513,7 @@ def resolve_credentials(params, env=os.environ, home=None, sts_call=None, http_g
     failing first CVM role or AssumeRole fetch, raises ConfigError here, before any API request.
     """
     params = params or {}
+    env = os.environ if env is None else env
     home = home if home is not None else os.path.expanduser("~")
     http_get = http_get or metadata_get
     credentials = _from_options(params) or _from_env(env)
