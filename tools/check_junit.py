@@ -17,7 +17,7 @@ COUNTERS = ("tests", "failures", "errors", "skipped")
 
 def totals(paths):
     """Sum the counters of every testsuite element in the reports."""
-    sums = dict.fromkeys(COUNTERS, 0)
+    sums = {name: 0 for name in COUNTERS}
     for path in paths:
         root = ET.parse(path).getroot()
         suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
