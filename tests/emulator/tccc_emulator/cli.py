@@ -65,8 +65,8 @@ def build_parser():
     add('--host', default='127.0.0.1', help='address to listen on')
     add('--port', type=int, default=0, help='port to listen on; 0 picks a free port (read it from stdout or --port-file)')
     add('--port-file', metavar='FILE', help='write the port number to FILE once listening')
-    add('--data', metavar='FILE', help='data file (.yml/.yaml needs PyYAML, else JSON) with accounts, roles and instances; '
-                                      'without it an embedded sample is served')
+    add('--data', metavar='FILE',
+        help='data file (.yml/.yaml needs PyYAML, else JSON) with accounts, roles and instances; without it an embedded sample is served')
     add('--extensions', type=_non_negative(int), default=0, metavar='N',
         help='add N generated extensions (smallest free ids from 1001 up, deterministic from --seed) to the first instance')
     add('--seed', type=int, default=0, help='seed for generated data and fault injection (same seed, same run)')
