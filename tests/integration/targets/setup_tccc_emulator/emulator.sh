@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# Sourced by the runme.sh of the tccc_* targets (alias needs/target/setup_tccc_emulator):
+#   tccc_emulator_start NAME [emulator options...]   start one local TCCC emulator, set TCCC_PORT
+# Every emulator started is stopped when the script exits; after a failure the tail of each
+# emulator's request log is printed, so that a failing assertion can be matched to the requests.
+# Also sets TCCC_COLLECTION (the collection under test), TCCC_PYTHON (the Python ansible-test runs)
+# and TCCC_WORK (a private temporary directory, removed at exit).
+
+# The credential chain reads these variables: a value inherited from the caller's shell would
+# change which credentials a test really uses.
+for tccc_variable in $(compgen -e); do
+  case $tccc_variable in TENCENTCLOUD_* | TCCLI_*) unset "$tccc_variable" ;; esac
+done
+unset tccc_variable
+# A proxy configured for the outside world must not see the emulator's traffic.
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
+
+tccc_find_collection() {
+  # ansible-test points ANSIBLE_COLLECTIONS_PATH at the tree that holds ansible_collections/; a
+  # manual run from a checkout finds the collection root above the target instead.
+  local entry dir entries
+  IFS=: read -r -a entries <<<"${ANSIBLE_COLLECTIONS_PATH:-}"
+  for entry in "${entries[@]}"; do
+    dir="$entry/ansible_collections/tencentcloud/tccc"
+    if [ -f "$dir/tests/emulator/__main__.py" ]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  dir=$PWD
+  while [ "$dir" != / ]; do
+    if [ -f "$dir/galaxy.yml" ] && [ -f "$dir/tests/emulator/__main__.py" ]; then
+      echo "$dir"
+      return 0
+    fi
+    dir=$(dirname "$dir")
+  done
+  echo "tccc: cannot find the tencentcloud.tccc collection (its tests/emulator) from ANSIBLE_COLLECTIONS_PATH or $PWD" >&2
+  return 1
+}
+
+TCCC_COLLECTION=$(tccc_find_collection)
+TCCC_PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-$(command -v python3)}
+TCCC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tccc-integration.XXXXXX")
+TCCC_PORT=
+tccc_emulator_pids=()
+tccc_emulator_names=()
+
+tccc_emulator_start() {
+  local name=$1
+  shift
+  local port_file="$TCCC_WORK/$name.port" log="$TCCC_WORK/$name.log" pid tries=0
+  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$port_file" "$@" >/dev/null 2>"$log" &
+  pid=$!
+  tccc_emulator_pids+=("$pid")
+  tccc_emulator_names+=("$name")
+  # The emulator writes its port file only once it listens. The wait ends early when the emulator
+  # dies; the cap (60 s) is only there so that a hung start cannot hang the whole run.
+  until [ -s "$port_file" ]; do
+    if ! kill -0 "$pid" 2>/dev/null || [ "$tries" -ge 600 ]; then
+      echo "tccc: emulator $name did not start:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    tries=$((tries + 1))
+    sleep 0.1
+  done
+  # shellcheck disable=SC2034  # the result, read by the runme.sh that sourced this file
+  TCCC_PORT=$(cat "$port_file")
+}
+
+# The request log of emulator NAME (one line per request: action, answer code, latency; never a secret).
+tccc_emulator_log() {
+  echo "$TCCC_WORK/$1.log"
+}
+
+tccc_emulator_stop_all() {
+  local status=$? index log
+  for index in "${!tccc_emulator_pids[@]}"; do
+    kill "${tccc_emulator_pids[$index]}" 2>/dev/null || true
+  done
+  for index in "${!tccc_emulator_pids[@]}"; do
+    wait "${tccc_emulator_pids[$index]}" 2>/dev/null || true
+    if [ "$status" -ne 0 ]; then
+      log="$TCCC_WORK/${tccc_emulator_names[$index]}.log"
+      echo "---- emulator ${tccc_emulator_names[$index]}: requests by action and answer" >&2
+      sed -n 's/^tccc-emulator: \([A-Za-z(][^ ]*\) \([^ ]*\) http=.*/\1 \2/p' "$log" | sort | uniq -c >&2 || true
+      echo "---- emulator ${tccc_emulator_names[$index]}: last 30 lines of its log" >&2
+      tail -n 30 "$log" >&2 || true
+    fi
+  done
+  rm -rf "$TCCC_WORK"
+  return "$status"
+}
+trap tccc_emulator_stop_all EXIT
