@@ -78,7 +78,7 @@ done
 [ "$(grep -c '^PLAY RECAP' "$output")" -eq 2 ]
 # ansible-core 2.22 and later mask the passwords the module registers as secrets.
 if "$TCCC_PYTHON" -c 'import sys, ansible.release as r; sys.exit(tuple(map(int, r.__version__.split(".")[:2])) < (2, 22))'; then
-  grep -qF 'registered password: $REDACTED$' "$output" || { echo "ansible-core >= 2.22 did not mask a registered password" >&2; exit 1; }
+  grep -qF "registered password: \$REDACTED\$" "$output" || { echo "ansible-core >= 2.22 did not mask a registered password" >&2; exit 1; }
 fi
 # The patterns work: the file templated from the no_log result holds every password.
 passwords=0
