@@ -9,17 +9,25 @@ Ansible runs a task in up to ``forks`` processes with the same account, and each
 concurrently. Three mechanisms, all under one lock (a ``threading.Lock`` plus ``fcntl.flock``
 on a small state file when the budget is shared across processes):
 
-* Spacing (GCRA, burst 1): each caller reserves the slot ``max(now, next)`` and moves ``next``
-  on by one interval, then sleeps until its slot outside the lock. Evenly spaced requests leave
-  the most room for network jitter under a one-second window.
+* Spacing (GCRA with a tolerance of ``limit - 1`` intervals, ``limit`` being ``floor(rate)``
+  and an interval ``(1 + GUARD) / pace``): each caller reserves the slot
+  ``max(now, next - (limit - 1) * interval)``, moves ``next`` to ``max(now, next) + interval``
+  and sleeps until its slot outside the lock. An idle budget thus releases a burst of up to
+  ``limit`` requests at once instead of ramping up one interval at a time, a ramp that cost
+  almost a second of every read; sustained traffic averages one request per interval.
 * A window log: the release times of the last requests. A caller is released only while fewer
-  than ``rate`` were released in the last window (plus the guard); that keeps the limit even when
-  a thread wakes late from its sleep and would otherwise crowd the one after it.
+  than ``limit`` were released in the last window plus the guard (1.03 s), so requests i and
+  i + limit are always that far apart. This, not the spacing, holds the service's limit: after a
+  burst the next one waits until the burst leaves the window, which makes back-to-back traffic
+  bursts of ``limit`` one guarded window apart; it also keeps the limit when a thread wakes late
+  from its sleep and would otherwise crowd the one after it.
 * Adaptation: the service's ``RequestLimitExceeded`` (``throttled()``) cuts the shared rate,
   successes (``succeeded()``) bring it back, as in TCP's AIMD. Refusals of requests sent within
   a window after a cut do not cut again: the traffic before the cut may still fill the server's
   window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
-  one, so a cut takes effect at once however many threads wait.
+  one, and the cut moves ``next`` ``limit`` intervals ahead, spending the burst tolerance: the
+  first request after a cut waits one interval at the new pace and the rest follow evenly spaced,
+  so a cut slows the traffic at once, however many threads wait.
 
 The state file holds only times, the adaptive rate and the epoch. Its name is a SHA-256 of the
 user id and the key, because keys carry the SecretId. When it cannot be used (no ``fcntl`` on
@@ -312,8 +320,13 @@ class RateLimiter:
         Returns (released, held, until): until is when to look again.
         """
         if held is None or held[1] != state.epoch:
-            slot = max(now, state.next_slot)
-            state.next_slot = slot + (1.0 + GUARD) / self._pace(state)
+            # GCRA with a tolerance of limit - 1 intervals: an idle budget starts with a burst of up
+            # to ``limit`` requests, which the window log below caps, instead of ramping up one
+            # interval at a time (that ramp cost 0.95 s of every N/20 s read).
+            interval = (1.0 + GUARD) / self._pace(state)
+            due = max(now, state.next_slot)
+            slot = max(now, due - (self.limit - 1) * interval)
+            state.next_slot = due + interval
             held = (slot, state.epoch)
         if held[0] > now:
             return False, held, held[0]
@@ -331,8 +344,10 @@ class RateLimiter:
         state.cut_at = now
         state.cut_rate = max(min(self.rate, MIN_RATE), DECREASE * self._pace(state))
         state.epoch += 1
-        # One interval of silence at the new pace lets the server's window start to drain.
-        state.next_slot = now + (1.0 + GUARD) / state.cut_rate
+        # Spend the burst tolerance: the next request goes one interval at the new pace after the
+        # cut, and the ones after it evenly spaced at that pace, so the cut slows the traffic at
+        # once instead of leaving the window log alone to govern until the schedule runs ahead.
+        state.next_slot = now + self.limit * (1.0 + GUARD) / state.cut_rate
 
     def _recover(self, state, now, released):
         if state.cut_rate is None or released < state.cut_at:
