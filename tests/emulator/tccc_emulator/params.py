@@ -15,6 +15,14 @@ TAGS = 'Array of Tag'
 REQUIRED = True
 OPTIONAL = False
 
+_EXTENSION_WRITE = {
+    'SdkAppId': (INTEGER, REQUIRED),
+    'ExtensionId': (STRING, REQUIRED),
+    'ExtensionName': (STRING, REQUIRED),
+    'SkillGroupIds': (INTEGERS, OPTIONAL),
+    'Relation': (STRING, OPTIONAL),
+}
+
 SCHEMAS = {
     'DescribeExtension': {'SdkAppId': (INTEGER, REQUIRED), 'ExtensionId': (STRING, REQUIRED)},
     'DescribeExtensions': {
@@ -25,20 +33,9 @@ SCHEMAS = {
         'FuzzingKeyWord': (STRING, OPTIONAL),
         'IsNeedStatus': (BOOLEAN, OPTIONAL),
     },
-    'CreateExtension': {
-        'SdkAppId': (INTEGER, REQUIRED),
-        'ExtensionId': (STRING, REQUIRED),
-        'ExtensionName': (STRING, REQUIRED),
-        'SkillGroupIds': (INTEGERS, OPTIONAL),
-        'Relation': (STRING, OPTIONAL),
-    },
-    'ModifyExtension': {
-        'SdkAppId': (INTEGER, REQUIRED),
-        'ExtensionId': (STRING, REQUIRED),
-        'ExtensionName': (STRING, REQUIRED),
-        'SkillGroupIds': (INTEGERS, OPTIONAL),
-        'Relation': (STRING, OPTIONAL),
-    },
+    # Create and Modify take the same parameters (Modify also requires ExtensionName).
+    'CreateExtension': _EXTENSION_WRITE,
+    'ModifyExtension': _EXTENSION_WRITE,
     'DeleteExtension': {'SdkAppId': (INTEGER, REQUIRED), 'ExtensionId': (STRING, REQUIRED)},
     'ResetExtensionPassword': {'SdkAppId': (INTEGER, REQUIRED), 'ExtensionId': (STRING, REQUIRED)},
     'AssumeRole': {

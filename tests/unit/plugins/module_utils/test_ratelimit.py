@@ -46,6 +46,11 @@ class FakeTime:
         self.now += seconds
 
 
+def paced(tmp_path, fake, rate=20, key=KEY):
+    """A limiter on simulated time whose state file lives in the test's own directory."""
+    return RateLimiter(rate=rate, key=key, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+
+
 class VirtualTime:
     """Simulated time for several threads: it moves on only when every thread sleeps, to the
     earliest wake-up. ``lateness()`` adds to a sleep, as a busy machine wakes threads late."""
@@ -210,7 +215,7 @@ def test_an_idle_budget_releases_a_burst_of_limit_at_once(tmp_path, rate, limit)
 
 def test_back_to_back_acquires_come_in_bursts_one_window_apart(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     stamps = []
     waits = []
     for dummy in range(50):
@@ -225,7 +230,7 @@ def test_back_to_back_acquires_come_in_bursts_one_window_apart(tmp_path):
 
 def test_a_spent_burst_comes_back_only_after_the_window(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     for dummy in range(20):
         limiter.acquire()
     fake.now += 0.25
@@ -268,7 +273,7 @@ def test_threads_woken_late_do_not_crowd_the_next_window(tmp_path, seed):
 def test_limiters_with_the_same_key_share_one_budget(tmp_path):
     # Two objects on one state file are what two forks of one Ansible task are.
     fake = FakeTime()
-    first, second = [RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    first, second = [paced(tmp_path, fake)
                      for dummy in range(2)]
     stamps = []
     for dummy in range(20):
@@ -285,10 +290,10 @@ def test_a_second_limiter_on_the_key_gets_no_burst_of_its_own(tmp_path):
     # A fork that starts while another has spent most of the burst gets only what is left, and
     # then waits for the first one's window to pass: the budget lives in the file, not the object.
     fake = FakeTime()
-    first = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    first = paced(tmp_path, fake)
     assert at_once([first.acquire() for dummy in range(12)])
     fake.now += 0.25
-    second = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    second = paced(tmp_path, fake)
     assert at_once([second.acquire() for dummy in range(8)])
     assert second.acquire() == pytest.approx(WINDOW_G - 0.25)
     # The first twelve have left the window; the eight sent 0.25 s after them have not.
@@ -298,7 +303,7 @@ def test_a_second_limiter_on_the_key_gets_no_burst_of_its_own(tmp_path):
 
 def test_limiters_with_different_keys_do_not_share(tmp_path):
     fake = FakeTime()
-    first = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    first = paced(tmp_path, fake)
     second = RateLimiter(rate=20, key=KEY.replace("DescribeExtension", "DescribeExtensions"), state_dir=str(tmp_path),
                          clock=fake.clock, sleep=fake.sleep)
     # Each key gets a whole burst of its own.
@@ -358,7 +363,7 @@ def test_processes_share_the_budget_in_real_time(tmp_path):
 
 def test_throttled_cuts_the_rate_once_per_window(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     limiter.acquire()
     limiter.throttled()
     assert limiter.current_rate() == pytest.approx(18.0)
@@ -409,7 +414,7 @@ def test_a_cut_takes_effect_at_once_however_many_threads_wait(tmp_path, threads)
 
 def test_a_refusal_without_a_paced_request_cuts_once_per_window(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     limiter.throttled()
     limiter.throttled()
     assert limiter.current_rate() == pytest.approx(18.0)
@@ -420,7 +425,7 @@ def test_a_refusal_without_a_paced_request_cuts_once_per_window(tmp_path):
 
 def test_a_cut_reaches_every_limiter_on_the_key(tmp_path):
     fake = FakeTime()
-    first, second = [RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    first, second = [paced(tmp_path, fake)
                      for dummy in range(2)]
     first.acquire()
     first.throttled()
@@ -429,7 +434,7 @@ def test_a_cut_reaches_every_limiter_on_the_key(tmp_path):
 
 def test_the_rate_never_falls_below_the_floor(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     for dummy in range(40):
         fake.now += ratelimit.WINDOW
         limiter.acquire()
@@ -443,7 +448,7 @@ def test_the_rate_never_falls_below_the_floor(tmp_path):
 
 def test_successes_bring_the_rate_back(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     for dummy in range(3):
         fake.now += ratelimit.WINDOW
         limiter.acquire()
@@ -473,7 +478,7 @@ def test_successes_bring_the_rate_back(tmp_path):
 
 def test_successes_of_requests_sent_before_the_cut_do_not_count(tmp_path):
     fake = FakeTime()
-    first, second = [RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    first, second = [paced(tmp_path, fake)
                      for dummy in range(2)]
     first.acquire()
     second.acquire()
@@ -488,7 +493,7 @@ def test_successes_of_requests_sent_before_the_cut_do_not_count(tmp_path):
 
 def test_an_old_cut_is_forgotten_after_idling(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     limiter.acquire()
     limiter.throttled()
     fake.now += ratelimit.IDLE_RESET - 1.0
@@ -513,7 +518,7 @@ def test_fractional_rates_keep_below_the_rate_in_every_window(tmp_path, rate, pe
 def test_random_mixes_of_callers_and_signals_keep_the_limit(tmp_path, seed):
     rng = random.Random(seed)
     fake = FakeTime()
-    limiters = [RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiters = [paced(tmp_path, fake)
                 for dummy in range(3)]
     stamps = []
     for dummy in range(150):
@@ -542,7 +547,7 @@ def test_a_damaged_state_file_is_replaced(tmp_path, content):
     path.write_bytes(content)
     os.chmod(str(path), 0o600)
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     assert at_once([limiter.acquire() for dummy in range(20)])
     data = json.loads(path.read_text())
     assert data["v"] == ratelimit.STATE_VERSION and len(data["log"]) == 20
@@ -571,7 +576,7 @@ def test_an_existing_state_file_with_loose_mode_is_tightened(tmp_path):
 
 def test_the_key_appears_neither_in_the_file_name_nor_in_the_file(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     limiter.acquire()
     limiter.throttled()
     limiter.acquire()
@@ -602,7 +607,7 @@ def test_an_unusable_directory_falls_back_to_the_process(tmp_path):
 
 def test_losing_the_file_mid_run_keeps_the_pace(tmp_path):
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     for dummy in range(12):
         limiter.acquire()
     os.remove(limiter.path)
@@ -618,7 +623,7 @@ def test_a_symlink_in_place_of_the_state_file_is_not_followed(tmp_path):
     victim.write_text("keep me")
     os.symlink(str(victim), str(tmp_path / ratelimit.state_file_name(KEY)))
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     assert_paced_after_idle(limiter, fake)
     assert victim.read_text() == "keep me"
     assert not limiter.shared and "symlink" in limiter.fallback_reason
@@ -631,7 +636,7 @@ def test_a_state_file_of_another_user_is_not_used(tmp_path):
     os.chmod(str(path), 0o600)
     os.chown(str(path), 65534, 65534)
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     assert limiter.acquire() == 0.0
     assert not limiter.shared and "another user" in limiter.fallback_reason
 
@@ -639,7 +644,7 @@ def test_a_state_file_of_another_user_is_not_used(tmp_path):
 def test_without_fcntl_pacing_stays_in_the_process(tmp_path, monkeypatch):
     monkeypatch.setattr(ratelimit, "fcntl", None)
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     assert_paced_after_idle(limiter, fake)
     assert not limiter.shared and "fcntl" in limiter.fallback_reason
     assert os.listdir(str(tmp_path)) == []
@@ -647,7 +652,7 @@ def test_without_fcntl_pacing_stays_in_the_process(tmp_path, monkeypatch):
 
 def test_a_clock_stepped_back_does_not_stall(tmp_path):
     fake = FakeTime(start=1.7e9)
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     for dummy in range(25):
         limiter.acquire()
     fake.now -= 3600.0
@@ -661,7 +666,7 @@ def test_a_stale_state_from_long_ago_is_harmless(tmp_path):
     path.write_text(json.dumps({"v": 1, "next": 500.0, "log": [499.0] * 30, "rate": 2.0, "epoch": 7, "updated": 500.0}))
     os.chmod(str(path), 0o600)
     fake = FakeTime()
-    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake)
     assert limiter.acquire() == 0.0
     assert limiter.current_rate() == 20.0
 
