@@ -47,7 +47,7 @@ class FakeTime:
 
 
 def paced(tmp_path, fake, rate=20, key=KEY):
-    """A limiter on simulated time whose state file lives in the test's own directory."""
+    """A limiter on simulated time (FakeTime or VirtualTime) whose state file lives in the test's directory."""
     return RateLimiter(rate=rate, key=key, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
 
 
@@ -177,9 +177,9 @@ def releases_after_a_cut(tmp_path, threads, per_thread, cut_at, cut=True):
     thread of its own at a time no release falls on, so every release is before or after it.
     """
     vt = VirtualTime(start=1000.0)
-    limiters = [RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=vt.clock, sleep=vt.sleep)
+    limiters = [paced(tmp_path, vt)
                 for dummy in range(threads)]
-    refused = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=vt.clock, sleep=vt.sleep)
+    refused = paced(tmp_path, vt)
     stamps = []
     lock = threading.Lock()
 
@@ -205,7 +205,7 @@ def releases_after_a_cut(tmp_path, threads, per_thread, cut_at, cut=True):
 @pytest.mark.parametrize("rate, limit", [(20, 20), (7.0, 7), (2.5, 2), (0.5, 1)])
 def test_an_idle_budget_releases_a_burst_of_limit_at_once(tmp_path, rate, limit):
     fake = FakeTime()
-    limiter = RateLimiter(rate=rate, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake, rate=rate)
     assert limiter.limit == limit
     assert at_once([limiter.acquire() for dummy in range(limit)])
     assert fake.now == pytest.approx(1000.0, abs=1e-9)
@@ -262,7 +262,7 @@ def test_threads_woken_late_do_not_crowd_the_next_window(tmp_path, seed):
         return rng.uniform(0.0, 0.12) if rng.random() < 0.3 else 0.0
 
     vt = VirtualTime(lateness=lateness)
-    limiters = [RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=vt.clock, sleep=vt.sleep) for dummy in range(6)]
+    limiters = [paced(tmp_path, vt) for dummy in range(6)]
     stamps = acquire_in_threads(limiters, vt, 30)
     assert len(stamps) == 180
     assert_window_cap(stamps)
@@ -273,8 +273,7 @@ def test_threads_woken_late_do_not_crowd_the_next_window(tmp_path, seed):
 def test_limiters_with_the_same_key_share_one_budget(tmp_path):
     # Two objects on one state file are what two forks of one Ansible task are.
     fake = FakeTime()
-    first, second = [paced(tmp_path, fake)
-                     for dummy in range(2)]
+    first, second = [paced(tmp_path, fake) for dummy in range(2)]
     stamps = []
     for dummy in range(20):
         for limiter in (first, second):
@@ -425,8 +424,7 @@ def test_a_refusal_without_a_paced_request_cuts_once_per_window(tmp_path):
 
 def test_a_cut_reaches_every_limiter_on_the_key(tmp_path):
     fake = FakeTime()
-    first, second = [paced(tmp_path, fake)
-                     for dummy in range(2)]
+    first, second = [paced(tmp_path, fake) for dummy in range(2)]
     first.acquire()
     first.throttled()
     assert second.current_rate() == pytest.approx(18.0)
@@ -440,7 +438,7 @@ def test_the_rate_never_falls_below_the_floor(tmp_path):
         limiter.acquire()
         limiter.throttled()
     assert limiter.current_rate() == pytest.approx(ratelimit.MIN_RATE)
-    slow = RateLimiter(rate=0.5, key="slow", state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    slow = paced(tmp_path, fake, rate=0.5, key="slow")
     slow.acquire()
     slow.throttled()
     assert slow.current_rate() == pytest.approx(0.5)
@@ -478,8 +476,7 @@ def test_successes_bring_the_rate_back(tmp_path):
 
 def test_successes_of_requests_sent_before_the_cut_do_not_count(tmp_path):
     fake = FakeTime()
-    first, second = [paced(tmp_path, fake)
-                     for dummy in range(2)]
+    first, second = [paced(tmp_path, fake) for dummy in range(2)]
     first.acquire()
     second.acquire()
     fake.now += 0.2  # the round trip
@@ -505,7 +502,7 @@ def test_an_old_cut_is_forgotten_after_idling(tmp_path):
 @pytest.mark.parametrize("rate, per_window", [(2.5, 2), (7.0, 7), (0.5, 1)])
 def test_fractional_rates_keep_below_the_rate_in_every_window(tmp_path, rate, per_window):
     fake = FakeTime()
-    limiter = RateLimiter(rate=rate, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake, rate=rate)
     stamps = []
     for dummy in range(30):
         limiter.acquire()
@@ -674,7 +671,7 @@ def test_a_stale_state_from_long_ago_is_harmless(tmp_path):
 @pytest.mark.parametrize("rate", [0, 0.0, None])
 def test_rate_zero_turns_pacing_off(tmp_path, rate):
     fake = FakeTime()
-    limiter = RateLimiter(rate=rate, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
+    limiter = paced(tmp_path, fake, rate=rate)
     for dummy in range(100):
         assert limiter.acquire() == 0.0
         limiter.throttled()
