@@ -112,7 +112,6 @@ class Client:
         self.limiter_factory = limiter_factory
         self.session = session if session is not None else new_session()
         self.clock_offset = 0
-        self.stats = {"requests": 0, "throttled": 0, "retries": 0}
         self._limiters = {}
         self._lock = threading.Lock()
 
@@ -151,15 +150,11 @@ class Client:
                         continue
                 if kind == errors.THROTTLED:
                     limiter.throttled()
-                    with self._lock:
-                        self.stats["throttled"] += 1
                 if kind not in (errors.THROTTLED, errors.TRANSIENT) or not self.policy.should_retry(attempt):
                     raise
                 floor = 1.0 / self.rate_limit if kind == errors.THROTTLED and self.rate_limit else 0.0
                 self.sleep(self.policy.delay(attempt, self.rand(), floor))
                 attempt += 1
-                with self._lock:
-                    self.stats["retries"] += 1
 
     def _correct_clock(self, err):
         """Adopt the server's clock after AuthFailure.SignatureExpire; False when it cannot be read."""
@@ -176,8 +171,6 @@ class Client:
                        body, timestamp, token=credentials.token, region=self.region, language=self.language,
                        request_client=REQUEST_CLIENT)
         headers["User-Agent"] = USER_AGENT
-        with self._lock:
-            self.stats["requests"] += 1
         try:
             answer = self.session.post(self.endpoint.url, data=body, headers=headers,
                                        timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)

@@ -141,7 +141,6 @@ def test_retryable_api_errors_are_retried_then_succeed(code):
     assert client.call("DescribeExtension", {})["Password"] == "x"
     assert len(session.sent) == 3
     assert len(sleeps) == 2
-    assert client.stats["retries"] == 2
 
 
 @pytest.mark.parametrize("code", [
@@ -195,7 +194,6 @@ def test_throttling_slows_the_pacer_and_waits_at_least_an_interval():
     limiter = Limiter.instances[0]
     assert limiter.throttles == 1 and limiter.successes == 1 and limiter.acquired == 2
     assert sleeps == [0.25]
-    assert client.stats["throttled"] == 1
 
 
 def test_one_pacer_per_action_and_account():
