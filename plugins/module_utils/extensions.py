@@ -133,24 +133,24 @@ class RegistrationReader:
     def __init__(self, client, sdk_app_id, workers=WORKERS):
         self.client = client
         self.sdk_app_id = sdk_app_id
-        self.failed = threading.Event()
+        self.stopped = threading.Event()
         self.executor = ThreadPoolExecutor(max_workers=workers)
 
     def submit(self, extension_id):
         return self.executor.submit(self._read, extension_id)
 
     def _read(self, extension_id):
-        if self.failed.is_set():
+        if self.stopped.is_set():
             return None
         try:
             return registration_facts(self.client.call("DescribeExtension", {"SdkAppId": self.sdk_app_id, "ExtensionId": extension_id}))
         except TcccError as err:
-            self.failed.set()
+            self.stopped.set()
             err.extension_id = extension_id
             raise
 
     def close(self):
-        self.failed.set()
+        self.stopped.set()
         self.executor.shutdown(wait=True)
 
 
