@@ -51,6 +51,14 @@ def paced(tmp_path, fake, rate=20, key=KEY):
     return RateLimiter(rate=rate, key=key, state_dir=str(tmp_path), clock=fake.clock, sleep=fake.sleep)
 
 
+def refuse_windows_apart(limiter, fake, times):
+    """``times`` paced requests, each a window after the last and each refused: one cut apiece."""
+    for dummy in range(times):
+        fake.now += ratelimit.WINDOW
+        limiter.acquire()
+        limiter.throttled()
+
+
 class VirtualTime:
     """Simulated time for several threads: it moves on only when every thread sleeps, to the
     earliest wake-up. ``lateness()`` adds to a sleep, as a busy machine wakes threads late."""
@@ -372,9 +380,7 @@ def test_throttled_cuts_the_rate_once_per_window(tmp_path):
     limiter.acquire()
     limiter.throttled()
     assert limiter.current_rate() == pytest.approx(18.0)
-    fake.now += ratelimit.WINDOW
-    limiter.acquire()
-    limiter.throttled()
+    refuse_windows_apart(limiter, fake, 1)
     assert limiter.current_rate() == pytest.approx(16.2)
     limiter.acquire()
     limiter.throttled()
@@ -433,10 +439,7 @@ def test_a_cut_reaches_every_limiter_on_the_key(tmp_path):
 def test_the_rate_never_falls_below_the_floor(tmp_path):
     fake = FakeTime()
     limiter = paced(tmp_path, fake)
-    for dummy in range(40):
-        fake.now += ratelimit.WINDOW
-        limiter.acquire()
-        limiter.throttled()
+    refuse_windows_apart(limiter, fake, 40)
     assert limiter.current_rate() == pytest.approx(ratelimit.MIN_RATE)
     slow = paced(tmp_path, fake, rate=0.5, key="slow")
     slow.acquire()
@@ -447,10 +450,7 @@ def test_the_rate_never_falls_below_the_floor(tmp_path):
 def test_successes_bring_the_rate_back(tmp_path):
     fake = FakeTime()
     limiter = paced(tmp_path, fake)
-    for dummy in range(3):
-        fake.now += ratelimit.WINDOW
-        limiter.acquire()
-        limiter.throttled()
+    refuse_windows_apart(limiter, fake, 3)
     assert limiter.current_rate() == pytest.approx(20 * 0.9 ** 3)
     start = fake.now
     count = 0
