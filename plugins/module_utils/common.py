@@ -19,7 +19,7 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import (
     CCC_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, STS_VERSION, Client, new_session,
 )
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import resolve_credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import CredentialSource, resolve_credentials
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import CCC_HOST, STS_HOST, parse_endpoint
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
 
@@ -64,16 +64,6 @@ def check_transport_options(params):
         raise ConfigError("region must be a region name such as ap-guangzhou, without spaces", option="region")
 
 
-class _FixedCredentials:
-    """A credential source that is just one set of credentials (the base of an AssumeRole call)."""
-
-    def __init__(self, credentials):
-        self.credentials = credentials
-
-    def get(self):
-        return self.credentials
-
-
 def client_from_params(params, env=None, session=None):
     """Build the ccc Client of a module run: check options, resolve credentials, share one session.
 
@@ -90,7 +80,7 @@ def client_from_params(params, env=None, session=None):
                       validate_certs=params["validate_certs"], rate_limit=params["rate_limit"], session=session)
 
     def sts_call(credentials, sts_params):
-        return transport(_FixedCredentials(credentials), sts_endpoint, "sts", STS_VERSION).call("AssumeRole", sts_params)
+        return transport(CredentialSource(credentials), sts_endpoint, "sts", STS_VERSION).call("AssumeRole", sts_params)
 
     # The metadata service is read with credentials.metadata_get: no proxy may see the keys it returns.
     credentials = resolve_credentials(params, env=env, sts_call=sts_call)
