@@ -20,6 +20,8 @@ import traceback
 import pytest
 import requests
 
+from ansible_collections.tencentcloud.tccc.plugins.doc_fragments.common import ModuleDocFragment
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import credential_metadata, credential_types
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import credentials as creds_mod
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import (
     CredentialSource,
@@ -829,13 +831,13 @@ def test_source_repr_hides_secrets(ctx):
 
 
 def test_defaults_match_the_documented_table():
-    assert creds_mod.REFRESH_MARGIN == 300 and creds_mod.METADATA_TIMEOUT == 2
+    assert credential_types.REFRESH_MARGIN == 300 and credential_metadata.METADATA_TIMEOUT == 2
     assert creds_mod.DEFAULT_SESSION_NAME == "ansible-tccc" and creds_mod.DEFAULT_DURATION == 7200
     for name in ("TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_TOKEN", "TENCENTCLOUD_PROFILE", "TCCLI_PROFILE",
                  "TENCENTCLOUD_SHARED_CREDENTIALS_DIR", "TENCENTCLOUD_CAM_ROLE_NAME", "TENCENTCLOUD_ASSUME_ROLE_ARN",
                  "TENCENTCLOUD_ROLE_ARN", "TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME", "TENCENTCLOUD_ROLE_SESSION_NAME",
                  "TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION", "TENCENTCLOUD_METADATA_ENDPOINT", "/etc/tencentcloud/credentials"):
-        assert name in creds_mod.__doc__
+        assert name in ModuleDocFragment.DOCUMENTATION
 
 
 # ---------------------------------------------------------------- the real metadata GET, against a local server
