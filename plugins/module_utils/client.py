@@ -4,6 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The one place that signs and sends: serialize once, pace, sign, send, parse, retry.
 
+Whether a failed call is sent again depends on its action (errors.READ_ACTIONS): reads are retried
+after any transient failure, writes only when the API refused them before acting.
+
 Clock, sleep, randomness, HTTP session and rate limiters are injectable so the unit tests can
 drive every fault without a network or real waiting.
 """
@@ -129,8 +132,12 @@ class Client:
             reasons = set(getattr(limiter, "fallback_reason", None) for limiter in self._limiters.values())
         return sorted(reason for reason in reasons if reason)
 
-    def call(self, action, params, read_only=True):
-        """Send ``action`` with ``params``; return the ``Response`` dict of a successful answer."""
+    def call(self, action, params):
+        """Send ``action`` with ``params``; return the ``Response`` dict of a successful answer.
+
+        Raises ApiError or TransportError after the last attempt. A write whose outcome is unknown
+        is not sent again: its TransportError has ``ambiguous`` set, and the caller reads the state.
+        """
         body = json.dumps(params, separators=(",", ":"), sort_keys=True).encode("utf-8")
         skew_corrected = False
         attempt = 0
@@ -143,7 +150,9 @@ class Client:
                 limiter.succeeded()
                 return response
             except (ApiError, TransportError) as err:
-                kind = errors.classify(err.code, read_only)
+                kind = errors.classify(err.code, action)
+                if kind == errors.AMBIGUOUS and isinstance(err, TransportError):
+                    err.ambiguous = True
                 if kind == errors.SKEW and not skew_corrected:
                     skew_corrected = self._correct_clock(err)
                     if skew_corrected:

@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The error table: what each Tencent Cloud error means for us, and the exceptions we raise.
 
-One place answers "do we retry this?" and "what hint helps the user?", so the client's retry
-loop and the module's failure messages cannot disagree.
+One place answers "is this action safe to repeat?", "do we retry this?" and "what hint helps the
+user?", so the client's retry loop and the module's failure messages cannot disagree.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,13 +15,23 @@ __metaclass__ = type
 THROTTLED = "throttled"
 TRANSIENT = "transient"
 SKEW = "skew"
+AMBIGUOUS = "ambiguous"
 FATAL = "fatal"
+
+# The actions that change nothing, so sending one twice is harmless. Every other action is a write:
+# after a failure that leaves open whether it was carried out, it is not sent again (see classify).
+# Add each new read action here; a read missing from this table is only retried less, never unsafely.
+READ_ACTIONS = frozenset((
+    "DescribeExtension",
+    "DescribeExtensions",
+    "AssumeRole",  # STS: issues a fresh set of temporary keys each time; nothing else changes
+))
 
 # Codes that mean "slow down": RequestLimitExceeded and its sub-codes (UinLimitExceeded,
 # GlobalRegionUinLimitExceeded, IPLimitExceeded). LimitExceeded* is a quota, not throttling.
 _THROTTLE_PREFIX = "RequestLimitExceeded"
 
-# Server-side trouble worth another try on a read. InternalError.DBError is documented as a
+# Server-side trouble worth another try on a read; a write is not retried, since it may have happened. InternalError.DBError is documented as a
 # state error and is not retried.
 _TRANSIENT_CODES = ("ServiceUnavailable", "InternalError", "ResourceUnavailable")
 
@@ -58,18 +68,28 @@ _HINTS = (
 )
 
 
-def classify(code, read_only=True):
-    """Return THROTTLED, TRANSIENT, SKEW or FATAL for an API or transport error code.
+def is_read(action):
+    """Whether ``action`` changes nothing (it is in READ_ACTIONS), so it may be sent again after any failure."""
+    return action in READ_ACTIONS
 
-    Writes are only retried when throttled: after a dropped connection or a server error a
-    write may already have happened, and doing it twice is worse than reporting the failure.
+
+def classify(code, action):
+    """Return THROTTLED, SKEW, TRANSIENT, AMBIGUOUS or FATAL for an error ``code`` of ``action``.
+
+    THROTTLED and SKEW mean the API refused the request before acting on it, so any action may be
+    sent again. A write is never retried otherwise: after a timeout, a dropped connection, a cut
+    body or an HTTP error page (AMBIGUOUS) it may already have happened, and only reading the
+    state again can tell; a server error code (FATAL for a write) may hide a partial change too.
     """
     code = code or ""
     if code == _THROTTLE_PREFIX or code.startswith(_THROTTLE_PREFIX + "."):
         return THROTTLED
     if code == "AuthFailure.SignatureExpire":
         return SKEW
-    if read_only and (code in _TRANSPORT_RETRYABLE or code in _TRANSIENT_CODES):
+    read = is_read(action)
+    if code in _TRANSPORT_RETRYABLE:
+        return TRANSIENT if read else AMBIGUOUS
+    if read and code in _TRANSIENT_CODES:
         return TRANSIENT
     return FATAL
 
@@ -88,7 +108,13 @@ class TcccError(Exception):
 
     Messages are built by us from API answers and never contain credentials: the API does not
     echo secret keys or tokens, and our transport messages name only hosts and statuses.
+
+    ``ambiguous`` is True only on a TransportError of a write whose outcome is unknown (timeout,
+    dropped connection, cut or non-JSON body, HTTP error page): the write may or may not have been
+    carried out, so the caller must read the state again before deciding what to do.
     """
+
+    ambiguous = False
 
     def __init__(self, code, message, request_id=None, action=None):
         super(TcccError, self).__init__(message)
@@ -121,7 +147,10 @@ class ApiError(TcccError):
 
 
 class TransportError(TcccError):
-    """The request did not produce an API answer: network failure, timeout, non-JSON body, HTTP error page."""
+    """The request did not produce an API answer: network failure, timeout, non-JSON body, HTTP error page.
+
+    The client sets ``ambiguous`` when the request was a write (see TcccError).
+    """
 
 
 class ConfigError(TcccError):

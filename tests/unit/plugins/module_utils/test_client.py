@@ -15,6 +15,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils import client as
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors, signer
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError, TransportError
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall
 
 SECRET_ID = "AKIDunit00000000000000000000000000"
 SECRET_KEY = "unit-secret-key-0123456789abcdefXY"
@@ -32,34 +33,8 @@ class Creds:
         return self
 
 
-class Answer:
-    def __init__(self, status, body):
-        self.status_code = status
-        self.content = body if isinstance(body, bytes) else json.dumps(body).encode()
-
-
-def ok(**fields):
-    fields.setdefault("RequestId", "req-ok")
-    return Answer(200, {"Response": fields})
-
-
-def api_error(code, message="failed", request_id="req-err"):
-    return Answer(200, {"Response": {"Error": {"Code": code, "Message": message}, "RequestId": request_id}})
-
-
-class Session:
-    """Answers each post with the next scripted answer (or raises it) and records what was sent."""
-
-    def __init__(self, *script):
-        self.script = list(script)
-        self.sent = []
-
-    def post(self, url, data, headers, timeout, verify, allow_redirects):
-        self.sent.append({"url": url, "data": data, "headers": dict(headers), "timeout": timeout, "verify": verify})
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
+def call(action="DescribeExtension", params=None):
+    return TcccCall(action, {} if params is None else params)
 
 
 class Limiter:
@@ -95,33 +70,37 @@ def make_client(session, clock=lambda: NOW, retries=5, token=None, endpoint="ccc
 
 
 def test_sends_exactly_the_signed_bytes():
-    session = Session(ok(Total=0, ExtensionList=[]))
+    params = {"SdkAppId": 1400000000, "FuzzingKeyWord": "分机"}
+    session = PinnedSession(call("DescribeExtensions", params).result(Total=0, ExtensionList=[]))
     client, sleeps = make_client(session, token=TOKEN, region="ap-guangzhou")
-    response = client.call("DescribeExtensions", {"SdkAppId": 1400000000, "FuzzingKeyWord": "分机"})
+    response = client.call("DescribeExtensions", params)
     assert response["Total"] == 0
-    sent = session.sent[0]
-    assert sent["url"] == "https://ccc.tencentcloudapi.com/"
-    headers = sent["headers"]
-    expected = signer.sign(SECRET_ID, SECRET_KEY, "ccc.tencentcloudapi.com", "ccc", "DescribeExtensions", "2020-02-10", sent["data"], NOW,
+    session.assert_is_done()
+    sent = session.received[0]
+    assert sent.url == "https://ccc.tencentcloudapi.com/"
+    headers = sent.headers
+    expected = signer.sign(SECRET_ID, SECRET_KEY, "ccc.tencentcloudapi.com", "ccc", "DescribeExtensions", "2020-02-10", sent.data, NOW,
                            token=TOKEN, region="ap-guangzhou", language="en-US", request_client=client_mod.REQUEST_CLIENT)
     for name, value in expected.items():
         assert headers[name] == value
-    assert json.loads(sent["data"].decode("utf-8")) == {"SdkAppId": 1400000000, "FuzzingKeyWord": "分机"}
+    assert json.loads(sent.data.decode("utf-8")) == {"SdkAppId": 1400000000, "FuzzingKeyWord": "分机"}
     assert headers["User-Agent"].startswith("ansible-collection-tencentcloud-tccc/")
-    assert sent["verify"] is True
+    assert sent.verify is True
     assert sleeps == []
 
 
 def test_host_header_keeps_port_never_scheme():
-    session = Session(ok())
+    session = PinnedSession(call().expect_header("Host", "127.0.0.1:8080").result())
     client, _sleeps = make_client(session, endpoint="http://127.0.0.1:8080")
     client.call("DescribeExtension", {})
-    assert session.sent[0]["url"] == "http://127.0.0.1:8080/"
-    assert session.sent[0]["headers"]["Host"] == "127.0.0.1:8080"
+    session.assert_is_done()
+    assert session.received[0].url == "http://127.0.0.1:8080/"
+    assert session.received[0].headers["Host"] == "127.0.0.1:8080"
 
 
 def test_error_in_json_is_found_whatever_the_status():
-    session = Session(api_error("InvalidParameterValue.InstanceNotExist", "instance not found", "req-42"))
+    session = PinnedSession(call("DescribeExtensions", {"SdkAppId": 1}).error(
+        "InvalidParameterValue.InstanceNotExist", "instance not found", "req-42"))
     client, sleeps = make_client(session)
     with pytest.raises(ApiError) as info:
         client.call("DescribeExtensions", {"SdkAppId": 1})
@@ -131,15 +110,17 @@ def test_error_in_json_is_found_whatever_the_status():
     text = str(err)
     assert text.startswith("DescribeExtensions failed: InvalidParameterValue.InstanceNotExist: instance not found (request id req-42)")
     assert "sdk_app_id" in text
-    assert len(session.sent) == 1 and sleeps == []
+    assert err.ambiguous is False
+    session.assert_is_done()
+    assert sleeps == []
 
 
 @pytest.mark.parametrize("code", ["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded", "ServiceUnavailable", "InternalError"])
 def test_retryable_api_errors_are_retried_then_succeed(code):
-    session = Session(api_error(code), api_error(code), ok(Password="x"))
+    session = PinnedSession(call().error(code), call().error(code), call().result(Password="x"))
     client, sleeps = make_client(session)
     assert client.call("DescribeExtension", {})["Password"] == "x"
-    assert len(session.sent) == 3
+    session.assert_is_done()
     assert len(sleeps) == 2
 
 
@@ -149,45 +130,134 @@ def test_retryable_api_errors_are_retried_then_succeed(code):
     "ResourceNotFound", "FailedOperation", "InternalError.DBError",
 ])
 def test_fatal_api_errors_are_not_retried(code):
-    session = Session(api_error(code))
+    session = PinnedSession(call().error(code))
     client, sleeps = make_client(session)
     with pytest.raises(ApiError):
         client.call("DescribeExtension", {})
-    assert len(session.sent) == 1 and sleeps == []
+    session.assert_is_done()
+    assert sleeps == []
 
 
-def test_writes_are_only_retried_when_throttled():
-    session = Session(api_error("InternalError"))
+WRITE = {"SdkAppId": 1400000000, "ExtensionId": "1001", "ExtensionName": "Front desk"}
+
+
+def test_write_is_retried_when_throttled_and_succeeds():
+    session = PinnedSession(call("CreateExtension", WRITE).error("RequestLimitExceeded"),
+                            call("CreateExtension", WRITE).error("RequestLimitExceeded.UinLimitExceeded"),
+                            call("CreateExtension", WRITE).result())
+    client, sleeps = make_client(session)
+    client.call("CreateExtension", WRITE)
+    session.assert_is_done()
+    assert len(sleeps) == 2
+
+
+@pytest.mark.parametrize("code", ["InternalError", "ServiceUnavailable", "ResourceUnavailable", "FailedOperation"])
+def test_write_refused_by_an_api_error_is_not_retried(code):
+    session = PinnedSession(call("CreateExtension", WRITE).error(code))
+    client, sleeps = make_client(session)
+    with pytest.raises(ApiError) as info:
+        client.call("CreateExtension", WRITE)
+    assert info.value.ambiguous is False
+    session.assert_is_done()
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("fault, code", [
+    (lambda c: c.drop(), errors.CONNECTION_ERROR),
+    (lambda c: c.timeout(), errors.TIMEOUT),
+    (lambda c: c.truncated(), errors.CONNECTION_ERROR),
+    (lambda c: c.http(200, b'{"Response": {"RequestId": "x", "Extens'), errors.BAD_RESPONSE),
+    (lambda c: c.http(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>"), errors.HTTP_ERROR),
+    (lambda c: c.http(503, {"Response": {"RequestId": "r"}}), errors.HTTP_ERROR),
+])
+def test_write_after_an_ambiguous_failure_is_sent_exactly_once(fault, code):
+    # a Create after a dropped connection may have been carried out: the caller must read, not resend
+    session = PinnedSession(fault(call("CreateExtension", WRITE)))
+    client, sleeps = make_client(session)
+    with pytest.raises(TransportError) as info:
+        client.call("CreateExtension", WRITE)
+    assert info.value.code == code and info.value.ambiguous is True
+    session.assert_is_done()
+    assert sleeps == []
+
+
+def test_write_after_throttling_then_a_drop_is_ambiguous_and_not_resent():
+    session = PinnedSession(call("ModifyExtension", WRITE).error("RequestLimitExceeded"), call("ModifyExtension", WRITE).drop())
+    client, sleeps = make_client(session)
+    with pytest.raises(TransportError) as info:
+        client.call("ModifyExtension", WRITE)
+    assert info.value.ambiguous is True
+    session.assert_is_done()
+    assert len(sleeps) == 1
+
+
+def test_tls_failure_of_a_write_is_not_ambiguous():
+    # the handshake fails before the request is sent
+    session = PinnedSession(call("DeleteExtension", WRITE).raises(requests.exceptions.SSLError("certificate verify failed")))
     client, _sleeps = make_client(session)
-    with pytest.raises(ApiError):
-        client.call("CreateExtension", {}, read_only=False)
-    session = Session(api_error("RequestLimitExceeded"), ok())
-    client, _sleeps = make_client(session)
-    client.call("CreateExtension", {}, read_only=False)
-    assert len(session.sent) == 2
+    with pytest.raises(TransportError) as info:
+        client.call("DeleteExtension", WRITE)
+    assert info.value.code == "TLSError" and info.value.ambiguous is False
+    session.assert_is_done()
+
+
+def test_write_is_resigned_once_after_clock_skew():
+    server_time = NOW + 3600
+    session = PinnedSession(
+        call("CreateExtension", WRITE).error("AuthFailure.SignatureExpire", "Signature expired. Timestamp:%d, the server time %d." % (NOW, server_time)),
+        call("CreateExtension", WRITE).expect_header("X-TC-Timestamp", str(server_time)).result())
+    client, sleeps = make_client(session)
+    client.call("CreateExtension", WRITE)
+    session.assert_is_done()
+    assert sleeps == []
+
+
+def test_read_failures_are_never_ambiguous():
+    session = PinnedSession(call().drop(), call().timeout())
+    client, _sleeps = make_client(session, retries=1)
+    with pytest.raises(TransportError) as info:
+        client.call("DescribeExtension", {})
+    assert info.value.ambiguous is False
+    session.assert_is_done()
+
+
+def test_assume_role_is_a_read_and_is_retried():
+    params = {"RoleArn": "qcs::cam::uin/1:roleName/r", "RoleSessionName": "s", "DurationSeconds": 7200}
+    session = PinnedSession(call("AssumeRole", params).drop(), call("AssumeRole", params).result(ExpiredTime=1))
+    client, sleeps = make_client(session, service="sts", version=client_mod.STS_VERSION, endpoint="sts.tencentcloudapi.com")
+    assert client.call("AssumeRole", params)["ExpiredTime"] == 1
+    session.assert_is_done()
+    assert len(sleeps) == 1
+
+
+def test_call_has_no_read_only_switch():
+    client, _sleeps = make_client(PinnedSession())
+    with pytest.raises(TypeError):
+        client.call("CreateExtension", WRITE, read_only=True)  # pylint: disable=unexpected-keyword-arg
 
 
 def test_retries_stop_after_the_last_attempt_without_sleeping():
-    session = Session(*[api_error("ServiceUnavailable", request_id="req-%d" % i) for i in range(4)])
+    session = PinnedSession(*[call().error("ServiceUnavailable", request_id="req-%d" % i) for i in range(4)])
     client, sleeps = make_client(session, retries=3)
     with pytest.raises(ApiError) as info:
         client.call("DescribeExtension", {})
     assert info.value.request_id == "req-3"
-    assert len(session.sent) == 4
+    session.assert_is_done()
     # one sleep between each pair of attempts, none after the last; full jitter at rand=0.5
     assert sleeps == [0.25, 0.5, 1.0]
 
 
 def test_retries_zero_tries_once():
-    session = Session(api_error("ServiceUnavailable"))
+    session = PinnedSession(call().error("ServiceUnavailable"))
     client, sleeps = make_client(session, retries=0)
     with pytest.raises(ApiError):
         client.call("DescribeExtension", {})
-    assert len(session.sent) == 1 and sleeps == []
+    session.assert_is_done()
+    assert sleeps == []
 
 
 def test_throttling_slows_the_pacer_and_waits_at_least_an_interval():
-    session = Session(api_error("RequestLimitExceeded"), ok())
+    session = PinnedSession(call().error("RequestLimitExceeded"), call().result())
     client, sleeps = make_client(session, rate_limit=4.0)
     client.rand = lambda: 0.0
     client.call("DescribeExtension", {})
@@ -197,43 +267,47 @@ def test_throttling_slows_the_pacer_and_waits_at_least_an_interval():
 
 
 def test_one_pacer_per_action_and_account():
-    session = Session(ok(), ok(), ok())
+    session = PinnedSession(call("DescribeExtensions").result(), call().result(), call().result())
     client, _sleeps = make_client(session)
     client.call("DescribeExtensions", {})
     client.call("DescribeExtension", {})
     client.call("DescribeExtension", {})
+    session.assert_is_done()
     assert [limiter.key for limiter in Limiter.instances] == [
         SECRET_ID + "|ccc.tencentcloudapi.com|ccc|DescribeExtensions", SECRET_ID + "|ccc.tencentcloudapi.com|ccc|DescribeExtension"]
     assert all(limiter.rate == 20.0 for limiter in Limiter.instances)
 
 
-@pytest.mark.parametrize("failure, code", [
-    (requests.exceptions.ConnectTimeout("connect timed out"), errors.TIMEOUT),
-    (requests.exceptions.ReadTimeout("read timed out"), errors.TIMEOUT),
-    (requests.exceptions.ConnectionError("Max retries (Caused by NewConnectionError('<obj at 0x1>: [Errno 111] Connection refused'))"),
+@pytest.mark.parametrize("fault, code", [
+    (lambda c: c.raises(requests.exceptions.ConnectTimeout("connect timed out")), errors.TIMEOUT),
+    (lambda c: c.raises(requests.exceptions.ReadTimeout("read timed out")), errors.TIMEOUT),
+    (lambda c: c.raises(requests.exceptions.ConnectionError(
+        "Max retries (Caused by NewConnectionError('<obj at 0x1>: [Errno 111] Connection refused'))")), errors.CONNECTION_ERROR),
+    (lambda c: c.raises(requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(10 bytes read)")),
      errors.CONNECTION_ERROR),
-    (requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(10 bytes read)"), errors.CONNECTION_ERROR),
-    (Answer(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>"), errors.HTTP_ERROR),
-    (Answer(200, b'{"Response": {"RequestId": "x", "Total'), errors.BAD_RESPONSE),
-    (Answer(200, b'["not", "an", "answer"]'), errors.BAD_RESPONSE),
+    (lambda c: c.http(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>"), errors.HTTP_ERROR),
+    (lambda c: c.http(200, b'{"Response": {"RequestId": "x", "Total'), errors.BAD_RESPONSE),
+    (lambda c: c.http(200, b'["not", "an", "answer"]'), errors.BAD_RESPONSE),
 ])
-def test_transport_failures_are_retried_and_reported(failure, code):
-    session = Session(failure, failure)
+def test_transport_failures_are_retried_and_reported(fault, code):
+    session = PinnedSession(fault(call()), fault(call()))
     client, sleeps = make_client(session, retries=1)
     with pytest.raises(TransportError) as info:
         client.call("DescribeExtension", {})
     assert info.value.code == code
-    assert len(session.sent) == 2 and len(sleeps) == 1
+    session.assert_is_done()
+    assert len(sleeps) == 1
     assert "0x1" not in str(info.value)
 
 
 def test_transport_failure_messages_are_short_and_useful():
-    session = Session(requests.exceptions.ConnectionError("(Caused by NewConnectionError('<obj at 0x1>: [Errno 111] Connection refused'))"))
+    session = PinnedSession(call().raises(requests.exceptions.ConnectionError(
+        "(Caused by NewConnectionError('<obj at 0x1>: [Errno 111] Connection refused'))")))
     client, _sleeps = make_client(session, retries=0)
     with pytest.raises(TransportError) as info:
         client.call("DescribeExtension", {})
     assert str(info.value) == "DescribeExtension failed: ConnectionError: connection to ccc.tencentcloudapi.com failed: [Errno 111] Connection refused"
-    session = Session(Answer(502, b"<html>\n<body>  <h1>502 Bad Gateway</h1>" + b"x" * 400 + b"</body></html>"))
+    session = PinnedSession(call().http(502, b"<html>\n<body>  <h1>502 Bad Gateway</h1>" + b"x" * 400 + b"</body></html>"))
     client, _sleeps = make_client(session, retries=0)
     with pytest.raises(TransportError) as info:
         client.call("DescribeExtension", {})
@@ -243,50 +317,53 @@ def test_transport_failure_messages_are_short_and_useful():
 
 
 def test_tls_failure_is_not_retried_and_points_at_validate_certs():
-    session = Session(requests.exceptions.SSLError("certificate verify failed"))
+    session = PinnedSession(call().raises(requests.exceptions.SSLError("certificate verify failed")))
     client, sleeps = make_client(session)
     with pytest.raises(TransportError) as info:
         client.call("DescribeExtension", {})
     assert info.value.code == "TLSError" and "validate_certs" in str(info.value)
-    assert len(session.sent) == 1 and sleeps == []
+    session.assert_is_done()
+    assert sleeps == []
 
 
 def test_validate_certs_false_reaches_requests():
-    session = Session(ok())
+    session = PinnedSession(call().result())
     client, _sleeps = make_client(session, validate_certs=False, timeout=3.5)
     client.call("DescribeExtension", {})
-    assert session.sent[0]["verify"] is False and session.sent[0]["timeout"] == 3.5
+    session.assert_is_done()
+    assert session.received[0].verify is False and session.received[0].timeout == 3.5
 
 
 def test_clock_skew_is_corrected_once_from_the_server_time():
     server_time = NOW + 3600
-    session = Session(api_error("AuthFailure.SignatureExpire", "Signature expired. Timestamp:%d, the server time %d." % (NOW, server_time)),
-                      ok(), ok())
+    session = PinnedSession(call().error("AuthFailure.SignatureExpire", "Signature expired. Timestamp:%d, the server time %d." % (NOW, server_time)),
+                            call().result(), call().result())
     client, sleeps = make_client(session)
     client.call("DescribeExtension", {})
-    assert [s["headers"]["X-TC-Timestamp"] for s in session.sent] == [str(NOW), str(server_time)]
+    assert [r.headers["X-TC-Timestamp"] for r in session.received] == [str(NOW), str(server_time)]
     # the correction sticks for later requests of the same run
     client.call("DescribeExtension", {})
-    assert session.sent[2]["headers"]["X-TC-Timestamp"] == str(server_time)
+    assert session.received[2].headers["X-TC-Timestamp"] == str(server_time)
+    session.assert_is_done()
     assert sleeps == []
 
 
 def test_clock_skew_that_persists_says_check_ntp():
-    expired = api_error("AuthFailure.SignatureExpire", "Signature expired. Timestamp:1, the server time %d." % (NOW + 900))
-    session = Session(expired, expired)
+    message = "Signature expired. Timestamp:1, the server time %d." % (NOW + 900)
+    session = PinnedSession(call().error("AuthFailure.SignatureExpire", message), call().error("AuthFailure.SignatureExpire", message))
     client, _sleeps = make_client(session)
     with pytest.raises(ApiError) as info:
         client.call("DescribeExtension", {})
-    assert len(session.sent) == 2
+    session.assert_is_done()
     assert "check the clock / NTP" in str(info.value)
 
 
 def test_clock_skew_without_a_server_time_is_not_retried():
-    session = Session(api_error("AuthFailure.SignatureExpire", "Signature expired."))
+    session = PinnedSession(call().error("AuthFailure.SignatureExpire", "Signature expired."))
     client, _sleeps = make_client(session)
     with pytest.raises(ApiError):
         client.call("DescribeExtension", {})
-    assert len(session.sent) == 1
+    session.assert_is_done()
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -301,10 +378,11 @@ def test_server_time_from(message, expected):
 
 
 def test_no_secret_in_any_error_text():
-    failures = [api_error("AuthFailure.SignatureFailure"), requests.exceptions.ConnectionError("refused"),
-                Answer(500, b"oops"), requests.exceptions.ReadTimeout("slow"), requests.exceptions.SSLError("bad")]
-    for failure in failures:
-        client, _sleeps = make_client(Session(failure), retries=0, token=TOKEN)
+    faults = [lambda c: c.error("AuthFailure.SignatureFailure"), lambda c: c.raises(requests.exceptions.ConnectionError("refused")),
+              lambda c: c.http(500, b"oops"), lambda c: c.raises(requests.exceptions.ReadTimeout("slow")),
+              lambda c: c.raises(requests.exceptions.SSLError("bad"))]
+    for fault in faults:
+        client, _sleeps = make_client(PinnedSession(fault(call())), retries=0, token=TOKEN)
         with pytest.raises(errors.TcccError) as info:
             client.call("DescribeExtension", {})
         for text in (str(info.value), repr(info.value), info.value.message, json.dumps(info.value.to_result())):
@@ -317,7 +395,7 @@ def test_error_result_fields():
 
 
 def test_pacing_problems_are_reported_once_each():
-    session = Session(ok(), ok())
+    session = PinnedSession(call("DescribeExtensions").result(), call().result())
     client, _sleeps = make_client(session)
     client.call("DescribeExtensions", {})
     client.call("DescribeExtension", {})

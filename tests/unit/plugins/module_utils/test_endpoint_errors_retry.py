@@ -45,25 +45,37 @@ def test_bad_endpoints_name_the_option(value, words):
     assert str(info.value).startswith("sts_endpoint: ") and words in str(info.value)
 
 
-@pytest.mark.parametrize("code, read_only, kind", [
-    ("RequestLimitExceeded", True, errors.THROTTLED),
-    ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", False, errors.THROTTLED),
-    ("RequestLimitExceededX", True, errors.FATAL),
-    ("LimitExceeded", True, errors.FATAL),
-    ("AuthFailure.SignatureExpire", True, errors.SKEW),
-    ("ServiceUnavailable", True, errors.TRANSIENT),
-    ("ServiceUnavailable", False, errors.FATAL),
-    ("InternalError", True, errors.TRANSIENT),
-    ("InternalError", False, errors.FATAL),
-    ("InternalError.DBError", True, errors.FATAL),
-    ("Timeout", True, errors.TRANSIENT),
-    ("ConnectionError", False, errors.FATAL),
-    ("TLSError", True, errors.FATAL),
-    ("AuthFailure.TokenFailure", True, errors.FATAL),
-    (None, True, errors.FATAL),
+@pytest.mark.parametrize("code, action, kind", [
+    ("RequestLimitExceeded", "DescribeExtension", errors.THROTTLED),
+    ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", "CreateExtension", errors.THROTTLED),
+    ("RequestLimitExceededX", "DescribeExtension", errors.FATAL),
+    ("LimitExceeded", "DescribeExtension", errors.FATAL),
+    ("AuthFailure.SignatureExpire", "DescribeExtension", errors.SKEW),
+    ("AuthFailure.SignatureExpire", "DeleteExtension", errors.SKEW),
+    ("ServiceUnavailable", "DescribeExtension", errors.TRANSIENT),
+    ("ServiceUnavailable", "CreateExtension", errors.FATAL),
+    ("InternalError", "DescribeExtensions", errors.TRANSIENT),
+    ("InternalError", "ModifyExtension", errors.FATAL),
+    ("InternalError.DBError", "DescribeExtension", errors.FATAL),
+    ("Timeout", "DescribeExtension", errors.TRANSIENT),
+    ("Timeout", "AssumeRole", errors.TRANSIENT),
+    ("Timeout", "ResetExtensionPassword", errors.AMBIGUOUS),
+    ("ConnectionError", "CreateExtension", errors.AMBIGUOUS),
+    ("BadResponse", "CreateExtension", errors.AMBIGUOUS),
+    ("HTTPError", "CreateExtension", errors.AMBIGUOUS),
+    ("ConnectionError", "AnyActionNotInTheTable", errors.AMBIGUOUS),
+    ("TLSError", "DescribeExtension", errors.FATAL),
+    ("TLSError", "CreateExtension", errors.FATAL),
+    ("AuthFailure.TokenFailure", "DescribeExtension", errors.FATAL),
+    (None, "DescribeExtension", errors.FATAL),
 ])
-def test_classify(code, read_only, kind):
-    assert errors.classify(code, read_only) == kind
+def test_classify(code, action, kind):
+    assert errors.classify(code, action) == kind
+
+
+def test_only_listed_actions_are_reads():
+    assert errors.is_read("DescribeExtension") and errors.is_read("DescribeExtensions") and errors.is_read("AssumeRole")
+    assert not errors.is_read("CreateExtension") and not errors.is_read("describeextension")
 
 
 def test_hints():
