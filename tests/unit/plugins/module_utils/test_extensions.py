@@ -6,13 +6,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-import time
-
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import extensions as ext
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import (
+    PinnedSession, TcccCall, in_order, pinned_client, unordered,
+)
 
 APP = 1400000000
 
@@ -25,115 +25,120 @@ def info(extension_id, **extra):
     return item
 
 
-class FakeApi:
-    """A small TCCC: DescribeExtensions pages over ``ids``, DescribeExtension answers each id."""
+def page(number, ids_on_page, total, **params):
+    """One DescribeExtensions call of page ``number`` and its answer."""
+    params.update(SdkAppId=APP, PageNumber=number, PageSize=100)
+    return TcccCall("DescribeExtensions", params).result(Total=total, ExtensionList=[info(i) for i in ids_on_page], RequestId="r")
 
-    def __init__(self, ids, total=None, empty_from_page=None, fail_describe=None, delays=None):
-        self.ids = list(ids)
-        self.total = total
-        self.empty_from_page = empty_from_page
-        self.fail_describe = fail_describe
-        self.delays = delays or {}
-        self.calls = []
-        self.lock = threading.Lock()
 
-    def call(self, action, params, read_only=True):
-        with self.lock:
-            self.calls.append((action, dict(params)))
-        if action == "DescribeExtensions":
-            ids = [i for i in self.ids if "ExtensionIds" not in params or i in params["ExtensionIds"]]
-            page, size = params["PageNumber"], params["PageSize"]
-            items = [] if self.empty_from_page is not None and page >= self.empty_from_page else ids[page * size:(page + 1) * size]
-            return {"Total": len(ids) if self.total is None else self.total, "ExtensionList": [info(i) for i in items], "RequestId": "r"}
-        if action == "DescribeExtension":
-            extension_id = params["ExtensionId"]
-            time.sleep(self.delays.get(extension_id, 0))
-            if extension_id == self.fail_describe:
-                raise ApiError("InternalError.DBError", "db down", "req-db", "DescribeExtension")
-            return {"ExtensionId": extension_id, "ExtensionDomain": "%d.tccc.qcloud.com" % APP, "Password": "pw-" + extension_id,
-                    "OutboundProxy": "sip.tccc.qcloud.com:5061", "Transport": "tls", "RequestId": "r"}
-        raise AssertionError(action)
+def pages(listed, **params):
+    """The DescribeExtensions calls that list ``listed``, 100 a page from page 0."""
+    count = max(1, (len(listed) + 99) // 100)
+    return [page(n, listed[n * 100:(n + 1) * 100], len(listed), **params) for n in range(count)]
 
-    def pages(self):
-        return [params for action, params in self.calls if action == "DescribeExtensions"]
+
+def registration(extension_id):
+    return TcccCall("DescribeExtension", {"SdkAppId": APP, "ExtensionId": extension_id}).result(
+        ExtensionId=extension_id, ExtensionDomain="%d.tccc.qcloud.com" % APP, Password="pw-" + extension_id,
+        OutboundProxy="sip.tccc.qcloud.com:5061", Transport="tls", RequestId="r")
+
+
+def with_registrations(listing, registrations):
+    """Registration reads start while later pages are listed: only the pages keep their order."""
+    return PinnedSession(unordered(in_order(*listing), *registrations))
 
 
 def ids(count, start=1001):
     return [str(start + i) for i in range(count)]
 
 
+def sent_pages(session):
+    return [request.params for request in session.received if request.action == "DescribeExtensions"]
+
+
 def test_lists_every_page_from_zero_and_stops_at_total():
-    api = FakeApi(ids(250))
-    found = list(ext.list_extensions(api, APP))
+    session = PinnedSession(*pages(ids(250)))
+    found = list(ext.list_extensions(pinned_client(session), APP))
     assert [item["ExtensionId"] for item in found] == ids(250)
-    assert [(p["PageNumber"], p["PageSize"]) for p in api.pages()] == [(0, 100), (1, 100), (2, 100)]
-    assert all(p["SdkAppId"] == APP and "ExtensionIds" not in p for p in api.pages())
+    session.assert_is_done()
+    assert [(p["PageNumber"], p["PageSize"]) for p in sent_pages(session)] == [(0, 100), (1, 100), (2, 100)]
+    assert all(p["SdkAppId"] == APP and "ExtensionIds" not in p for p in sent_pages(session))
 
 
 def test_exactly_one_full_page_needs_one_request():
-    api = FakeApi(ids(100))
-    assert len(list(ext.list_extensions(api, APP))) == 100
-    assert len(api.pages()) == 1
+    session = PinnedSession(page(0, ids(100), 100))
+    assert len(list(ext.list_extensions(pinned_client(session), APP))) == 100
+    session.assert_is_done()
 
 
 def test_empty_instance():
-    api = FakeApi([])
-    assert ext.read_extensions(api, APP) == ([], [])
-    assert len(api.pages()) == 1
+    session = PinnedSession(page(0, [], 0))
+    assert ext.read_extensions(pinned_client(session), APP) == ([], [])
+    session.assert_is_done()
 
 
 def test_an_empty_page_ends_the_listing_even_if_total_says_more():
-    api = FakeApi(ids(150), total=1000, empty_from_page=1)
-    assert len(list(ext.list_extensions(api, APP))) == 100
-    assert [p["PageNumber"] for p in api.pages()] == [0, 1]
+    session = PinnedSession(page(0, ids(100), 1000), page(1, [], 1000))
+    assert len(list(ext.list_extensions(pinned_client(session), APP))) == 100
+    session.assert_is_done()
 
 
 def test_requested_ids_go_in_chunks_of_100_without_repeats():
     wanted = ids(230) + ["1001", "1002"]
-    api = FakeApi(ids(300))
-    extensions, missing = ext.read_extensions(api, APP, wanted, include_registration=False)
+    chunks = [ids(100), ids(100, 1101), ids(30, 1201)]
+    session = PinnedSession(*[page(0, chunk, len(chunk), ExtensionIds=chunk) for chunk in chunks])
+    extensions, missing = ext.read_extensions(pinned_client(session), APP, wanted, include_registration=False)
     assert [e["extension_id"] for e in extensions] == ids(230)
     assert missing == []
-    assert [len(p["ExtensionIds"]) for p in api.pages()] == [100, 100, 30]
+    session.assert_is_done()
+    assert [len(p["ExtensionIds"]) for p in sent_pages(session)] == [100, 100, 30]
 
 
 def test_missing_ids_are_reported_not_an_error():
-    api = FakeApi(ids(3))
-    extensions, missing = ext.read_extensions(api, APP, ["1002", "9999", "1001", "8888"])
+    wanted = ["1002", "9999", "1001", "8888"]
+    session = with_registrations([page(0, ["1001", "1002"], 2, ExtensionIds=wanted)], [registration("1001"), registration("1002")])
+    extensions, missing = ext.read_extensions(pinned_client(session), APP, wanted)
     assert [e["extension_id"] for e in extensions] == ["1001", "1002"]
     assert missing == ["9999", "8888"]
+    session.assert_is_done()
 
 
 def test_empty_id_list_reads_nothing():
-    api = FakeApi(ids(3))
-    assert ext.read_extensions(api, APP, []) == ([], [])
-    assert api.calls == []
+    session = PinnedSession()
+    assert ext.read_extensions(pinned_client(session), APP, []) == ([], [])
+    session.assert_is_done()
+    assert session.received == []
 
 
 def test_keyword_and_status_are_passed():
-    api = FakeApi(ids(2))
-    extensions, _missing = ext.read_extensions(api, APP, keyword="desk", include_status=True, include_registration=False)
-    assert api.pages()[0]["FuzzingKeyWord"] == "desk" and api.pages()[0]["IsNeedStatus"] is True
+    session = PinnedSession(page(0, ids(2), 2, FuzzingKeyWord="desk", IsNeedStatus=True))
+    extensions, _missing = ext.read_extensions(pinned_client(session), APP, keyword="desk", include_status=True, include_registration=False)
+    session.assert_is_done()
+    assert sent_pages(session)[0]["FuzzingKeyWord"] == "desk" and sent_pages(session)[0]["IsNeedStatus"] is True
     assert extensions[0]["status"] == 100 and extensions[0]["status_name"] == "idle"
-    api = FakeApi(ids(2))
-    extensions, _missing = ext.read_extensions(api, APP, include_registration=False)
-    assert "FuzzingKeyWord" not in api.pages()[0] and "IsNeedStatus" not in api.pages()[0]
+    session = PinnedSession(page(0, ids(2), 2))
+    extensions, _missing = ext.read_extensions(pinned_client(session), APP, include_registration=False)
+    session.assert_is_done()
+    assert "FuzzingKeyWord" not in sent_pages(session)[0] and "IsNeedStatus" not in sent_pages(session)[0]
     assert "status" not in extensions[0] and "password" not in extensions[0]
 
 
 def test_registration_results_keep_listing_order_under_concurrency():
     wanted = ids(40)
     # the first extensions answer last: results must still come back in listing order
-    api = FakeApi(wanted, delays={i: 0.02 for i in wanted[:5]})
-    extensions, _missing = ext.read_extensions(api, APP)
+    reads = [registration(i).delay(0.02) for i in wanted[:5]] + [registration(i) for i in wanted[5:]]
+    session = with_registrations(pages(wanted), reads)
+    extensions, _missing = ext.read_extensions(pinned_client(session), APP)
     assert [e["extension_id"] for e in extensions] == wanted
     assert [e["password"] for e in extensions] == ["pw-" + i for i in wanted]
-    assert sum(1 for action, _p in api.calls if action == "DescribeExtension") == 40
+    session.assert_is_done()
+    assert session.actions().count("DescribeExtension") == 40
 
 
 def test_facts_of_one_extension():
-    api = FakeApi(["1001"])
-    (facts,), _missing = ext.read_extensions(api, APP, include_status=True)
+    session = with_registrations(pages(["1001"], IsNeedStatus=True), [registration("1001")])
+    (facts,), _missing = ext.read_extensions(pinned_client(session), APP, include_status=True)
+    session.assert_is_done()
     assert facts == {
         "extension_id": "1001", "extension_name": "Phone 1001", "full_extension_id": "1001@1400000000.tccc.qcloud.com", "sdk_app_id": APP,
         "skill_group_ids": [1000, 1001], "relation": "a@example.com", "relation_name": "Agent", "registered": True,
@@ -145,13 +150,16 @@ def test_facts_of_one_extension():
 
 def test_one_failing_registration_fails_with_its_id_and_stops_the_rest():
     wanted = ids(200)
-    api = FakeApi(wanted, fail_describe="1003")
+    failing = TcccCall("DescribeExtension", {"SdkAppId": APP, "ExtensionId": "1003"}).error("InternalError.DBError", "db down", "req-db")
+    # reads already started when 1003 fails still happen; no read starts after it
+    rest = unordered(*[registration(i) for i in wanted if i != "1003"], optional=True)
+    session = PinnedSession(unordered(in_order(*pages(wanted)), failing, rest))
     with pytest.raises(ApiError) as info:
-        ext.read_extensions(api, APP)
+        ext.read_extensions(pinned_client(session), APP)
     assert info.value.message == "extension 1003: db down"
     assert str(info.value).startswith("DescribeExtension failed: InternalError.DBError: extension 1003: db down (request id req-db)")
-    described = sum(1 for action, _p in api.calls if action == "DescribeExtension")
-    assert described < 200
+    session.assert_is_done()
+    assert session.actions().count("DescribeExtension") < 200
 
 
 @pytest.mark.parametrize("value, expected", [

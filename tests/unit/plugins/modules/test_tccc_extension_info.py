@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The module's results and failures, with every HTTP call answered by a scripted fake TCCC."""
+"""The module's results and failures, with every HTTP call pinned (tests/unit/helpers/pinned_calls.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,59 +15,53 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import common, ratelimit
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, unordered
 
 SECRET_ID = "AKIDmodule0000000000000000000000000"
 SECRET_KEY = "module-secret-key-never-shown-42"
 TOKEN = "module-session-token-never-shown-42"
 APP = 1400000000
+IDS = ["1001", "1002", "1003"]
 
 
-class Answer:
-    def __init__(self, body):
-        self.status_code = 200
-        self.content = json.dumps({"Response": body}).encode()
+def listing(listed, total=None, page=0, **params):
+    """The DescribeExtensions call of one page and its answer, as TCCC gives it for ``listed``."""
+    params.update(SdkAppId=APP, PageNumber=page, PageSize=100)
+    items = [{"ExtensionId": i, "ExtensionName": "Phone " + i, "SdkAppId": APP, "FullExtensionId": "%s@%d.tccc.qcloud.com" % (i, APP),
+              "SkillGroupId": "7", "Relation": "", "RelationName": "", "Register": False, "CreateTime": 1, "ModifyTime": 2, "Status": 0}
+             for i in listed]
+    return TcccCall("DescribeExtensions", params).result(Total=len(listed) if total is None else total, ExtensionList=items,
+                                                         RequestId="req-list")
 
 
-class FakeTccc:
-    """A requests.Session stand-in that answers like TCCC for one instance of ``count`` extensions."""
+def registrations(listed):
+    """The concurrent DescribeExtension calls for ``listed``, in any order."""
+    return unordered(*[TcccCall("DescribeExtension", {"SdkAppId": APP, "ExtensionId": i}).result(
+        ExtensionId=i, ExtensionDomain="%d.tccc.qcloud.com" % APP, Password="sip-pw-" + i, OutboundProxy="sip.tccc.qcloud.com:5061",
+        Transport="tls", RequestId="req-one") for i in listed])
 
-    def __init__(self, count=3, error=None):
-        self.ids = [str(1001 + i) for i in range(count)]
-        self.error = error
-        self.requests = []
 
-    def post(self, url, data, headers, timeout, verify, allow_redirects):
-        params = json.loads(data.decode("utf-8"))
-        action = headers["X-TC-Action"]
-        self.requests.append((action, params, headers))
-        if self.error:
-            return Answer({"Error": {"Code": self.error[0], "Message": self.error[1]}, "RequestId": "req-fail"})
-        if action == "DescribeExtensions":
-            ids = [i for i in self.ids if i in params.get("ExtensionIds", self.ids)]
-            page = ids[params["PageNumber"] * params["PageSize"]:(params["PageNumber"] + 1) * params["PageSize"]]
-            items = [{"ExtensionId": i, "ExtensionName": "Phone " + i, "SdkAppId": APP, "FullExtensionId": "%s@%d.tccc.qcloud.com" % (i, APP),
-                      "SkillGroupId": "7", "Relation": "", "RelationName": "", "Register": False, "CreateTime": 1, "ModifyTime": 2, "Status": 0}
-                     for i in page]
-            return Answer({"Total": len(ids), "ExtensionList": items, "RequestId": "req-list"})
-        return Answer({"ExtensionId": params["ExtensionId"], "ExtensionDomain": "%d.tccc.qcloud.com" % APP, "Password": "sip-pw-" + params["ExtensionId"],
-                       "OutboundProxy": "sip.tccc.qcloud.com:5061", "Transport": "tls", "RequestId": "req-one"})
-
-    def actions(self):
-        return [action for action, _params, _headers in self.requests]
+def read_all(listed=IDS):
+    """Every call of a default run: one listing page, then a registration read per extension."""
+    return [listing(listed), registrations(listed)]
 
 
 @pytest.fixture
 def tccc(monkeypatch, tmp_path):
-    """Isolate the run: a fake TCCC, an empty HOME and environment, a private pacing state directory."""
+    """Isolate the run: pinned TCCC calls, an empty HOME and environment, a private pacing state directory.
+
+    Each test states the calls it expects with ``tccc.expect(...)``; any other call, or one that never
+    comes, fails it.
+    """
     for name in list(__import__("os").environ):
         if name.startswith(("TENCENTCLOUD_", "TCCLI_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
-    fake = FakeTccc()
-    monkeypatch.setattr(common, "new_session", lambda: fake)
-    return fake
+    session = PinnedSession().install(monkeypatch)
+    yield session
+    session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False, no_log=False):
@@ -88,6 +82,7 @@ def keys(**extra):
 
 
 def test_reads_every_extension_with_registration_facts(tccc, capsys):
+    tccc.expect(*read_all())
     result = run(keys(), capsys)
     assert result["changed"] is False
     assert result["missing_extension_ids"] == []
@@ -96,47 +91,52 @@ def test_reads_every_extension_with_registration_facts(tccc, capsys):
     assert first["password"] == "sip-pw-1001" and first["outbound_proxy_port"] == 5061 and first["skill_group_ids"] == [7]
     assert "status" not in first
     assert tccc.actions() == ["DescribeExtensions"] + ["DescribeExtension"] * 3
-    assert all(headers["Authorization"].split("Credential=")[1].startswith(SECRET_ID + "/") for _a, _p, headers in tccc.requests)
+    assert all(r.headers["Authorization"].split("Credential=")[1].startswith(SECRET_ID + "/") for r in tccc.received)
 
 
 def test_check_mode_sends_the_same_reads_and_returns_the_same(tccc, capsys):
+    tccc.expect(listing(IDS, IsNeedStatus=True), registrations(IDS))
     normal = run(keys(include_status=True), capsys)
-    sent = [(a, p) for a, p, _h in tccc.requests]
-    tccc.requests = []
+    sent = sorted(repr(r) for r in tccc.received)
+    tccc.expect(listing(IDS, IsNeedStatus=True), registrations(IDS))
     checked = run(keys(include_status=True), capsys, check_mode=True)
     assert checked["extensions"] == normal["extensions"] and checked["changed"] is False
-    assert [(a, p) for a, p, _h in tccc.requests] == sent
+    assert sorted(repr(r) for r in tccc.received[len(sent):]) == sent
 
 
 def test_ids_keyword_status_and_missing(tccc, capsys):
+    tccc.expect(listing(["1002"], ExtensionIds=["1002", "1009"], FuzzingKeyWord="Phone", IsNeedStatus=True))
     result = run(keys(extension_id=["1002", "1009"], keyword="Phone", include_status=True, include_registration=False), capsys)
     assert [e["extension_id"] for e in result["extensions"]] == ["1002"]
     assert result["extensions"][0]["status_name"] == "offline" and "password" not in result["extensions"][0]
     assert result["missing_extension_ids"] == ["1009"]
-    _action, params, _headers = tccc.requests[0]
+    params = tccc.received[0].params
     assert params == {"SdkAppId": APP, "PageNumber": 0, "PageSize": 100, "ExtensionIds": ["1002", "1009"], "FuzzingKeyWord": "Phone",
                       "IsNeedStatus": True}
     assert tccc.actions() == ["DescribeExtensions"]
 
 
 def test_many_pages(tccc, capsys):
-    tccc.ids = [str(5000 + i) for i in range(250)]
+    listed = [str(5000 + i) for i in range(250)]
+    tccc.expect(*[listing(listed[n * 100:(n + 1) * 100], total=250, page=n) for n in range(3)])
     result = run(keys(include_registration=False), capsys)
     assert len(result["extensions"]) == 250
-    assert [p["PageNumber"] for _a, p, _h in tccc.requests] == [0, 1, 2]
+    assert [r.params["PageNumber"] for r in tccc.received] == [0, 1, 2]
 
 
 def test_credentials_from_the_environment_with_token(tccc, capsys, monkeypatch):
     monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID)
     monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("TENCENTCLOUD_TOKEN", TOKEN)
+    tccc.expect(listing(IDS).expect_header("X-TC-Token", TOKEN))
     result = run(dict(sdk_app_id=APP, include_registration=False), capsys)
     assert len(result["extensions"]) == 3
-    assert tccc.requests[0][2]["X-TC-Token"] == TOKEN
+    assert tccc.received[0].headers["X-TC-Token"] == TOKEN
 
 
 def test_api_failure_is_structured(tccc, capsys):
-    tccc.error = ("InvalidParameterValue.InstanceNotExist", "instance 1400000000 does not exist")
+    tccc.expect(TcccCall("DescribeExtensions", {"SdkAppId": APP, "PageNumber": 0, "PageSize": 100}).error(
+        "InvalidParameterValue.InstanceNotExist", "instance 1400000000 does not exist", "req-fail"))
     result = run(keys(), capsys)
     assert result["failed"] is True
     assert result["msg"].startswith("DescribeExtensions failed: InvalidParameterValue.InstanceNotExist: instance 1400000000 does not exist "
@@ -165,7 +165,7 @@ def test_bad_input_fails_before_any_request(tccc, capsys, args, option, words):
     result = run(dict(keys(), **args), capsys)
     assert result["failed"] is True
     assert option in result["msg"] and words in result["msg"]
-    assert tccc.requests == []
+    assert tccc.received == []
     assert SECRET_KEY not in json.dumps(result)
 
 
@@ -174,10 +174,11 @@ def test_no_credentials_names_every_source(tccc, capsys):
     assert result["failed"] is True
     for name in ("secret_id", "TENCENTCLOUD_SECRET_ID", "profile"):
         assert name in result["msg"]
-    assert tccc.requests == []
+    assert tccc.received == []
 
 
 def test_password_warning_without_no_log(tccc, capsys):
+    tccc.expect(*read_all() + read_all() + [listing(IDS)])
     result = run(keys(), capsys)
     if tccc_extension_info.register_secret is None:
         # 2.19 returns structured warnings; their text is what matters
@@ -188,7 +189,8 @@ def test_password_warning_without_no_log(tccc, capsys):
 
 
 def test_secrets_never_in_failure_output(tccc, capsys):
-    tccc.error = ("AuthFailure.SignatureFailure", "The provided credentials could not be validated.")
+    tccc.expect(TcccCall("DescribeExtensions", {"SdkAppId": APP, "PageNumber": 0, "PageSize": 100}).error(
+        "AuthFailure.SignatureFailure", "The provided credentials could not be validated.", "req-fail"))
     result = run(keys(security_token=TOKEN), capsys)
     text = json.dumps(result)
     assert result["failed"] is True and "secret_key" in result["msg"]
@@ -201,12 +203,13 @@ def test_missing_requests_library(tccc, capsys, monkeypatch):
     result = run(keys(), capsys)
     assert result["failed"] is True
     assert "requests" in result["msg"] and "Traceback" not in result["msg"]
-    assert tccc.requests == []
+    assert tccc.received == []
 
 
 def test_unshared_pacing_is_a_warning(tccc, capsys, monkeypatch):
     # as on Windows: no flock, so forks cannot share the budget
     monkeypatch.setattr(ratelimit, "fcntl", None)
+    tccc.expect(listing(IDS))
     result = run(keys(include_registration=False), capsys)
     assert len(result["extensions"]) == 3
     assert "not shared with other runs on this machine" in json.dumps(result.get("warnings"))
