@@ -2,29 +2,22 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What every module of the collection shares: the options, the client built from them, failures.
+"""The options every module shares, and the client built from them.
 
 The options here are documented once, in the doc fragment ``tencentcloud.tccc.common``; keep the
-two in step (ansible-test's validate-modules compares them).
+two in step (ansible-test's validate-modules compares them). base.run_module() uses both.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import traceback
+from ansible.module_utils.basic import env_fallback
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
-
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import (
-    CCC_VERSION, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, STS_VERSION, Client, new_session,
-)
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_transport_options
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import CCC_VERSION, STS_VERSION, Client, new_session
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import CredentialSource, resolve_credentials
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import CCC_HOST, STS_HOST, parse_endpoint
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
-
-# Limits that the API itself sets; checked here so bad input fails before anything is sent.
-MAX_RETRIES = 20
 
 
 def tccc_argument_spec():
@@ -48,20 +41,6 @@ def tccc_argument_spec():
         rate_limit=dict(type="float", default=20.0),
         validate_certs=dict(type="bool", default=True),
     )
-
-
-def check_transport_options(params):
-    """Range checks the argspec cannot express. Raises ConfigError naming the option."""
-    if params["timeout"] <= 0:
-        raise ConfigError("timeout must be a number of seconds above 0, got %s" % params["timeout"], option="timeout")
-    if not 0 <= params["retries"] <= MAX_RETRIES:
-        raise ConfigError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]), option="retries")
-    if params["rate_limit"] <= 0:
-        raise ConfigError("rate_limit must be above 0 requests per second (the API allows 20), got %s" % params["rate_limit"],
-                          option="rate_limit")
-    region = params.get("region")
-    if region is not None and (not region or region != region.strip()):
-        raise ConfigError("region must be a region name such as ap-guangzhou, without spaces", option="region")
 
 
 def client_from_params(params, env=None, session=None):
@@ -88,17 +67,3 @@ def client_from_params(params, env=None, session=None):
     if client.region is None:
         client.region = getattr(credentials, "region", None)
     return client
-
-
-def fail_from_error(module, err):
-    """Fail the task with ``msg`` plus structured ``error`` and ``request_id`` fields."""
-    result = err.to_result()
-    if isinstance(err, ConfigError) and err.option:
-        result["option"] = err.option
-    module.fail_json(msg=str(err), **result)
-
-
-def require_requests(module):
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception="".join(
-            traceback.format_exception_only(type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))

@@ -21,18 +21,9 @@ author:
   - tencentcloud.tccc maintainers (@tencentcloud)
 extends_documentation_fragment:
   - tencentcloud.tccc.common
-attributes:
-  check_mode:
-    support: full
-    description: Nothing is changed in either mode; the same requests are sent and the same result is returned.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is nothing to show.
-  action_group:
-    support: full
-    membership:
-      - tencentcloud.tccc.tccc
-    description: Use C(module_defaults) with C(group/tencentcloud.tccc.tccc) to set the credentials and O(sdk_app_id) once.
+  - tencentcloud.tccc.attributes
+  - tencentcloud.tccc.attributes.info_module
+  - tencentcloud.tccc.attributes.actiongroup
 options:
   sdk_app_id:
     description:
@@ -247,68 +238,35 @@ request_id:
   sample: 86a17f0e-bcb3-46bf-ac66-8f165fe52127
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import (
-    client_from_params, fail_from_error, require_requests, tccc_argument_spec,
-)
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords, run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_ids, check_not_blank, check_sdk_app_id
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import read_extensions
-
-try:
-    from ansible.module_utils.secrets import register_secret
-except ImportError:  # ansible-core before 2.22
-    register_secret = None
 
 
 def check_params(params):
-    if params["sdk_app_id"] <= 0:
-        raise ConfigError("sdk_app_id must be the positive SdkAppId of a TCCC instance, got %s" % params["sdk_app_id"], option="sdk_app_id")
-    for extension_id in params["extension_ids"] or []:
-        if not extension_id or extension_id != extension_id.strip():
-            raise ConfigError("extension_ids: %r is not an extension number: remove empty entries and surrounding spaces" % extension_id,
-                              option="extension_ids")
-    if params["keyword"] is not None and not params["keyword"].strip():
-        raise ConfigError("keyword must not be empty: omit it to read every extension", option="keyword")
+    check_sdk_app_id(params["sdk_app_id"])
+    check_ids(params["extension_ids"], "extension_ids")
+    check_not_blank(params["keyword"], "keyword", "omit it to read every extension")
 
 
-def protect_passwords(module, extensions):
-    passwords = [ext["password"] for ext in extensions if ext.get("password")]
-    if not passwords:
-        return
-    if register_secret is not None:
-        for password in passwords:
-            register_secret(password)
-    elif not module.no_log:
-        module.warn("The result holds SIP passwords: set no_log: true on this task so they stay out of logs and output.")
+def read(module, client):
+    params = module.params
+    extensions, missing = read_extensions(client, params["sdk_app_id"], params["extension_ids"], params["keyword"],
+                                          params["include_status"], params["include_registration"])
+    protect_passwords(module, extensions)
+    return dict(changed=False, extensions=extensions, missing_extension_ids=missing)
 
 
 def main():
-    argument_spec = tccc_argument_spec()
-    argument_spec.update(
-        sdk_app_id=dict(type="int", required=True),
-        extension_ids=dict(type="list", elements="str", aliases=["extension_id"]),
-        keyword=dict(type="str", no_log=False),
-        include_registration=dict(type="bool", default=True),
-        include_status=dict(type="bool", default=False),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    require_requests(module)
-    params = module.params
-    try:
-        check_params(params)
-        client = client_from_params(params)
-        extensions, missing = read_extensions(
-            client, params["sdk_app_id"], params["extension_ids"], params["keyword"],
-            params["include_status"], params["include_registration"])
-    except TcccError as err:
-        fail_from_error(module, err)
-    else:
-        protect_passwords(module, extensions)
-        for reason in client.pacing_problems():
-            module.warn("The request budget is not shared with other runs on this machine (%s): lower rate_limit if several "
-                        "forks call TCCC at once" % reason)
-        module.exit_json(changed=False, extensions=extensions, missing_extension_ids=missing)
+    run_module(
+        dict(
+            sdk_app_id=dict(type="int", required=True),
+            extension_ids=dict(type="list", elements="str", aliases=["extension_id"]),
+            keyword=dict(type="str", no_log=False),
+            include_registration=dict(type="bool", default=True),
+            include_status=dict(type="bool", default=False),
+        ),
+        read, check_params=check_params, supports_check_mode=True)
 
 
 if __name__ == "__main__":

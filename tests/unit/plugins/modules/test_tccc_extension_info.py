@@ -13,7 +13,7 @@ import pytest
 from ansible.module_utils.common import warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import common, ratelimit
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import base, ratelimit
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, unordered
 
@@ -180,7 +180,7 @@ def test_no_credentials_names_every_source(tccc, capsys):
 def test_password_warning_without_no_log(tccc, capsys):
     tccc.expect(*read_all() + read_all() + [listing(IDS)])
     result = run(keys(), capsys)
-    if tccc_extension_info.register_secret is None:
+    if base.register_secret is None:
         # 2.19 returns structured warnings; their text is what matters
         assert "set no_log: true on this task" in json.dumps(result["warnings"])
     quiet = run(keys(), capsys, no_log=True)
@@ -198,8 +198,8 @@ def test_secrets_never_in_failure_output(tccc, capsys):
 
 
 def test_missing_requests_library(tccc, capsys, monkeypatch):
-    monkeypatch.setattr(common, "HAS_REQUESTS", False)
-    monkeypatch.setattr(common, "REQUESTS_IMPORT_ERROR", ImportError("No module named 'requests'"))
+    monkeypatch.setattr(base, "HAS_REQUESTS", False)
+    monkeypatch.setattr(base, "REQUESTS_IMPORT_ERROR", ImportError("No module named 'requests'"))
     result = run(keys(), capsys)
     assert result["failed"] is True
     assert "requests" in result["msg"] and "Traceback" not in result["msg"]

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What every module's main() does: shared options, checks, the client, structured failures, secrets.
+
+A module is then its docs, its argspec, a ``check_params(params)`` and a ``run(module, client)``
+that returns the result; see run_module().
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
+
+try:
+    from ansible.module_utils.secrets import register_secret
+except ImportError:  # ansible-core before 2.22
+    register_secret = None
+
+
+def run_module(argument_spec, run, check_params=None, **module_kwargs):
+    """Run one module: never returns.
+
+    ``argument_spec``: the module's own options (the shared ones of tccc_argument_spec() are added).
+    ``check_params(params)``: raises ConfigError for bad input; runs before any credential lookup
+    or request. ``run(module, client)``: does the work and returns the result dict (``changed``
+    included). A TcccError from any step fails the task with fail_from_error(); ``module_kwargs``
+    go to AnsibleModule (``supports_check_mode``, ``mutually_exclusive``, ...).
+    """
+    spec = tccc_argument_spec()
+    spec.update(argument_spec)
+    module = AnsibleModule(argument_spec=spec, **module_kwargs)
+    require_requests(module)
+    try:
+        if check_params is not None:
+            check_params(module.params)
+        client = client_from_params(module.params)
+        result = run(module, client)
+    except TcccError as err:
+        fail_from_error(module, err)
+    else:
+        warn_unshared_pacing(module, client)
+        module.exit_json(**result)
+
+
+def fail_from_error(module, err):
+    """Fail the task with ``msg`` plus structured ``error`` and ``request_id`` fields (and ``option``)."""
+    result = err.to_result()
+    if isinstance(err, ConfigError) and err.option:
+        result["option"] = err.option
+    module.fail_json(msg=str(err), **result)
+
+
+def require_requests(module):
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception="".join(
+            traceback.format_exception_only(type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
+
+
+def protect_passwords(module, extensions):
+    """Keep the SIP passwords in ``extensions`` (result dicts) out of output and logs.
+
+    From ansible-core 2.22 each is registered as a secret, shown as ``$REDACTED$`` but usable by later
+    tasks; older cores cannot do that, so the module warns when the task has no ``no_log``.
+    """
+    passwords = [ext["password"] for ext in extensions if ext.get("password")]
+    if not passwords:
+        return
+    if register_secret is not None:
+        for password in passwords:
+            register_secret(password)
+    elif not module.no_log:
+        module.warn("The result holds SIP passwords: set no_log: true on this task so they stay out of logs and output.")
+
+
+def warn_unshared_pacing(module, client):
+    for reason in client.pacing_problems():
+        module.warn("The request budget is not shared with other runs on this machine (%s): lower rate_limit if several "
+                    "forks call TCCC at once" % reason)

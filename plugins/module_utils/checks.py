@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Option checks the argspec cannot express, shared by every module.
+
+Each raises ConfigError naming the option and the fix, so bad input fails before anything is sent.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+
+# Limits that the API itself sets; checked here so bad input fails before anything is sent.
+MAX_RETRIES = 20
+
+
+def check_transport_options(params):
+    """The shared options of tccc_argument_spec(): timeout, retries, rate_limit, region."""
+    if params["timeout"] <= 0:
+        raise ConfigError("timeout must be a number of seconds above 0, got %s" % params["timeout"], option="timeout")
+    if not 0 <= params["retries"] <= MAX_RETRIES:
+        raise ConfigError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]), option="retries")
+    if params["rate_limit"] <= 0:
+        raise ConfigError("rate_limit must be above 0 requests per second (the API allows 20), got %s" % params["rate_limit"],
+                          option="rate_limit")
+    region = params.get("region")
+    if region is not None and (not region or region != region.strip()):
+        raise ConfigError("region must be a region name such as ap-guangzhou, without spaces", option="region")
+
+
+def check_sdk_app_id(value, option="sdk_app_id"):
+    if value <= 0:
+        raise ConfigError("%s must be the positive SdkAppId of a TCCC instance, got %s" % (option, value), option=option)
+
+
+def _is_clean_id(value):
+    return bool(value) and value == value.strip()
+
+
+def check_id(value, option):
+    """One id (an extension number): not empty, no surrounding spaces, which the API would not match."""
+    if not _is_clean_id(value):
+        raise ConfigError("%s: %r is not an extension number: give it without surrounding spaces" % (option, value), option=option)
+
+
+def check_ids(values, option, unique=False):
+    """A list of ids, each as check_id(); with ``unique``, none twice. None (the option unset) passes."""
+    for value in values or []:
+        if not _is_clean_id(value):
+            raise ConfigError("%s: %r is not an extension number: remove empty entries and surrounding spaces" % (option, value),
+                              option=option)
+    if unique:
+        seen = set()
+        for value in values or []:
+            if value in seen:
+                raise ConfigError("%s: %r is listed twice: list each one once" % (option, value), option=option)
+            seen.add(value)
+
+
+def check_not_blank(value, option, fix):
+    """An optional text that, when set, must hold more than white space; ``fix`` tells what to do instead."""
+    if value is not None and not value.strip():
+        raise ConfigError("%s must not be empty: %s" % (option, fix), option=option)
