@@ -41,9 +41,9 @@ def registrations(listed):
         Transport="tls", RequestId="req-one") for i in listed])
 
 
-def read_all(listed=IDS):
+def read_all():
     """Every call of a default run: one listing page, then a registration read per extension."""
-    return [listing(listed), registrations(listed)]
+    return [listing(IDS), registrations(IDS)]
 
 
 @pytest.fixture
