@@ -15,15 +15,20 @@ options:
   secret_id:
     description:
       - The SecretId of a Tencent Cloud API key (CAM).
-      - Credentials are looked up in this order, and the first source that has a key wins
-        1. O(secret_id), O(secret_key) and O(security_token);
-        2. the environment variables E(TENCENTCLOUD_SECRET_ID) and E(TENCENTCLOUD_SECRET_KEY), with the token from
-           E(TENCENTCLOUD_SECURITY_TOKEN) or E(TENCENTCLOUD_TOKEN);
-        3. the profile O(profile) in tccli's C(~/.tccli/<profile>.credential) (directory E(TENCENTCLOUD_SHARED_CREDENTIALS_DIR)),
-           then in the SDK's C(~/.tencentcloud/credentials) and C(/etc/tencentcloud/credentials);
-        4. the CVM instance role O(cam_role_name), only when that option is set.
-      - If O(assume_role_arn) is set, the credentials found are then used to assume that role.
-      - A value with leading or trailing white space is rejected before anything is sent.
+      - 'The credential chain: the first of these sources that yields a key signs the requests.'
+      - 1. The options O(secret_id) and O(secret_key), with the token O(security_token).
+      - 2. The environment variables E(TENCENTCLOUD_SECRET_ID) and E(TENCENTCLOUD_SECRET_KEY), with the token
+        E(TENCENTCLOUD_SECURITY_TOKEN), else E(TENCENTCLOUD_TOKEN).
+      - 3. The profile O(profile) in tccli's C(<dir>/<profile>.credential) (JSON C(secretId), C(secretKey), C(token); C(<dir>) is
+        E(TENCENTCLOUD_SHARED_CREDENTIALS_DIR), else C(~/.tccli)); when that file does not exist, the C([<profile>]) section
+        (C(secret_id), C(secret_key), no token) of the first existing of C(~/.tencentcloud/credentials) and
+        C(/etc/tencentcloud/credentials).
+      - 4. The CAM role O(cam_role_name) of the CVM instance the module runs on, when that option is set.
+      - 5. When O(assume_role_arn) is set, the key found above calls STS C(AssumeRole), and the role's temporary keys sign the requests.
+      - A key pair is set whole or not at all, and a token is only used with the key of its own source (an environment token never
+        pairs with option keys). Empty values count as unset. A value with leading or trailing white space, half a key pair, a
+        profile named but not found, or a file that cannot be read or parsed fails the task before anything is sent, with a message
+        that names the option, variable or file and never the value.
     type: str
   secret_key:
     description:
@@ -38,32 +43,37 @@ options:
     aliases: [token]
   profile:
     description:
-      - The credential profile to read when no key was given as options or in the environment.
-      - Defaults to environment variable E(TENCENTCLOUD_PROFILE), then E(TCCLI_PROFILE), then V(default).
+      - The credential profile to read when no key was given as options or in the environment (source 3 of O(secret_id)).
+      - Defaults to environment variable E(TENCENTCLOUD_PROFILE), then E(TCCLI_PROFILE), then V(default). A profile named here or
+        in those variables must exist.
       - A tccli profile's C(<profile>.configure) file may supply the region.
       - Profile files must not be readable by group or others (C(chmod 600)).
     type: str
   cam_role_name:
     description:
       - Name of the CAM role attached to the CVM instance the module runs on; its temporary credentials are read
-        from the instance metadata service (2 second timeout).
-      - Environment variable E(TENCENTCLOUD_CAM_ROLE_NAME). The metadata base URL can be changed with E(TENCENTCLOUD_METADATA_ENDPOINT).
-      - Only used when no key was found in the options, the environment or a profile.
+        from the instance metadata service (2 second timeout) and refreshed before they expire.
+      - Environment variable E(TENCENTCLOUD_CAM_ROLE_NAME). The metadata base URL can be changed with E(TENCENTCLOUD_METADATA_ENDPOINT)
+        (default V(http://metadata.tencentyun.com)).
+      - Only used when no key was found in the options, the environment or a profile. A profile named by O(profile) or its
+        variables wins over the role; the implicit V(default) profile is not read when a role is set.
     type: str
   assume_role_arn:
     description:
       - ARN of a CAM role to assume with STS C(AssumeRole), using the credentials found as described in O(secret_id).
-      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_ARN), then tccli's E(TENCENTCLOUD_ROLE_ARN).
+      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_ARN), then tccli's E(TENCENTCLOUD_ROLE_ARN), then the C(role-arn) of the tccli
+        profile that gave the key, when it also has a C(role-session-name) (as tccli does).
       - The temporary credentials are refreshed before they expire during long reads.
     type: str
   assume_role_session_name:
     description:
-      - Session name of the assumed role, visible in CloudAudit.
-      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME), then E(TENCENTCLOUD_ROLE_SESSION_NAME); default V(ansible-tccc).
+      - Session name of the assumed role, visible in CloudAudit; 2 to 128 letters, digits and C(+=,.@_-).
+      - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME), then E(TENCENTCLOUD_ROLE_SESSION_NAME), then the
+        C(role-session-name) of the tccli profile; default V(ansible-tccc).
     type: str
   assume_role_duration:
     description:
-      - Lifetime in seconds of the assumed role's credentials, at most 43200.
+      - Lifetime in seconds of the assumed role's credentials, from 1 to 43200.
       - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION); default V(7200).
     type: int
   sts_endpoint:
@@ -98,8 +108,12 @@ options:
     description:
       - How many times a failed request is retried (0 tries once), with capped exponential backoff and full jitter
         (0.5 s doubling up to 10 s).
-      - Only throttling (C(RequestLimitExceeded)), server errors (C(ServiceUnavailable), C(InternalError), HTTP 5xx, pages that are not
-        API answers) and network errors and timeouts are retried. Credential, parameter and quota (C(LimitExceeded)) errors are not.
+      - Reads are retried after throttling (C(RequestLimitExceeded)), server errors (C(ServiceUnavailable), C(InternalError), HTTP 5xx,
+        pages that are not API answers), network errors and timeouts. Credential, parameter and quota (C(LimitExceeded)) errors are
+        not retried.
+      - Writes are retried only after throttling, which the API answers before acting. A write that fails without a clear answer
+        (timeout, dropped connection, cut body, HTTP error page) may have been carried out, so it is never sent again; the module
+        reads the state instead.
       - C(AuthFailure.SignatureExpire) is answered once by re-signing with the server's clock, whatever this is set to.
     type: int
     default: 5
