@@ -43,7 +43,7 @@ def _is_clean_id(value):
 def check_id(value, option):
     """One id (an extension number): not empty, no surrounding spaces, which the API would not match."""
     if not _is_clean_id(value):
-        raise ConfigError("%s: %r is not an extension number: give it without surrounding spaces" % (option, value), option=option)
+        raise ConfigError("%s must be an extension number without surrounding spaces, got %r" % (option, value), option=option)
 
 
 def check_ids(values, option, unique=False):
