@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import time
 
 import pytest
 
@@ -213,3 +214,18 @@ def test_unshared_pacing_is_a_warning(tccc, capsys, monkeypatch):
     result = run(keys(include_registration=False), capsys)
     assert len(result["extensions"]) == 3
     assert "not shared with other runs on this machine" in json.dumps(result.get("warnings"))
+
+
+def test_assumed_role_keys_sign_the_reads(tccc, capsys):
+    arn = "qcs::cam::uin/100000000001:roleName/tccc-operator"
+    tccc.expect(
+        TcccCall("AssumeRole", {"RoleArn": arn, "RoleSessionName": "ansible-tccc", "DurationSeconds": 7200})
+        .expect_header("Host", "sts.tencentcloudapi.com").expect_header("X-TC-Version", "2018-08-13")
+        .result(Credentials={"TmpSecretId": "AKIDassumed000000001", "TmpSecretKey": "assumed-key-never-shown",
+                             "Token": "assumed-token-never-shown"}, ExpiredTime=int(time.time()) + 7200),
+        listing(IDS).expect_header("Host", "ccc.tencentcloudapi.com").expect_header("X-TC-Token", "assumed-token-never-shown"))
+    result = run(keys(assume_role_arn=arn, include_registration=False), capsys)
+    assert len(result["extensions"]) == 3
+    assert tccc.received[0].headers["Authorization"].split("Credential=")[1].startswith(SECRET_ID + "/")
+    assert tccc.received[1].headers["Authorization"].split("Credential=")[1].startswith("AKIDassumed000000001/")
+    assert "assumed-key-never-shown" not in json.dumps(result) and "assumed-token-never-shown" not in json.dumps(result)
