@@ -11,12 +11,10 @@ import time
 
 import pytest
 
-from ansible.module_utils.common import warnings
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import base, ratelimit
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
-from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, unordered
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import TcccCall, unordered
 
 SECRET_ID = "AKIDmodule0000000000000000000000000"
 SECRET_KEY = "module-secret-key-never-shown-42"
@@ -49,33 +47,15 @@ def read_all():
 
 @pytest.fixture
 def tccc(monkeypatch, tmp_path):
-    """Isolate the run: pinned TCCC calls, an empty HOME and environment, a private pacing state directory.
-
-    Each test states the calls it expects with ``tccc.expect(...)``; any other call, or one that never
-    comes, fails it.
-    """
-    for name in list(__import__("os").environ):
-        if name.startswith(("TENCENTCLOUD_", "TCCLI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setattr("tempfile.tempdir", None)
-    session = PinnedSession().install(monkeypatch)
+    """Isolate the run; each test states the calls it expects with ``tccc.expect(...)``, and any other
+    call, or one that never comes, fails it."""
+    session = isolate(monkeypatch, tmp_path)
     yield session
     session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False, no_log=False):
-    args = dict(args)
-    args.setdefault("rate_limit", 1000)
-    args["_ansible_check_mode"] = check_mode
-    args["_ansible_no_log"] = no_log
-    # warnings are collected process-wide; each run here stands for a process of its own
-    warnings._global_warnings.clear()
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            tccc_extension_info.main()
-    return json.loads(capsys.readouterr().out)
+    return run_main(tccc_extension_info.main, args, capsys, check_mode=check_mode, no_log=no_log)
 
 
 def keys(**extra):
