@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: start the TCCC emulator with the demo instance, run examples/sip_configs.yml against
 # it, show what was rendered, stop the emulator. Needs ansible-core, requests and PyYAML on PATH's
-# python3 (make demo runs it inside .venv/dev). No Tencent Cloud account is involved: the keys
+# python3 (make demo puts .venv/demo first on PATH). No Tencent Cloud account is involved: the keys
 # below exist only in examples/demo-data.yml.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
