@@ -203,6 +203,7 @@ ee: build
 # demo.sh finds the collection in this work tree itself and runs with .venv/demo's Python first on PATH.
 demo: venv-demo
 	@PATH=$(DEMO)/bin:$(PATH) bash examples/demo.sh
+	@echo 'The same playbook reads your real instance: README.md, "Use it with your TCCC instance".'
 
 bench: venv stage
 	@PATH=$(DEV)/bin:$(PATH) VENV=$(DEV) ANSIBLE_COLLECTIONS_PATH=$(STAGE) bash benchmarks/run.sh $(BENCH_ARGS)
