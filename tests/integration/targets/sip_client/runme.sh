@@ -77,7 +77,9 @@ sip_pids+=($!)
 tccc_emulator_start sip --data "$work/data.json"
 for _ in $(seq 50); do kamcmd -s "unix:$work/kamailio.ctl" core.version >/dev/null 2>&1 && break; sleep 0.2; done
 
+phase=$EPOCHREALTIME
 ansible-playbook -i localhost, sip_client.yml -e "tccc_port=$TCCC_PORT" -e "sip_work=$work" "$@"
+echo "sip_client: reading facts and applying the role took $("$TCCC_PYTHON" -c "print('%.1f' % ($EPOCHREALTIME - $phase))") s"
 "$TCCC_PYTHON" "$here/check_formats.py" "$work"
 # A password the format cannot carry fails the role, naming the extension and the character
 # class; at -vvv the value appears nowhere and nothing is written.
@@ -89,15 +91,14 @@ grep -q "extension 1001: password holds a semicolon, which a baresip accounts li
 if grep -q "secret-never-shown" "$work/refuse.out"; then echo "sip_client: the refused password was shown" >&2; exit 1; fi
 [ ! -e "$work/refused/accounts" ]
 
-# Each client in the namespace that maps the TLS names; exec keeps the pid the one we stop.
-in_namespace() {
-  unshare --mount bash -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$work/hosts" "$@"
-}
+# Each client in a mount namespace whose /etc/hosts maps the TLS names. unshare and bash exec the
+# client, so the pid started here is the client's own, the one the cleanup stops.
+in_namespace=(unshare --mount bash -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$work/hosts")
 
 # baresip: its own config (loopback only) next to the accounts file the role wrote.
 printf 'poll_method epoll\nmodule_path /usr/lib/baresip/modules\nmodule g711.so\nmodule_tmp uuid.so\nmodule_tmp account.so\n' \
   >"$work/baresip/config"
-in_namespace baresip -f "$work/baresip" -t 60 </dev/null >"$work/baresip.log" 2>&1 &
+"${in_namespace[@]}" baresip -f "$work/baresip" -t 60 </dev/null >"$work/baresip.log" 2>&1 &
 sip_pids+=($!)
 
 # linphonec needs its data directory, quits at the end of stdin and rewrites its config on exit:
@@ -106,10 +107,12 @@ for name in linphone linphone-other-ca; do
   mkdir -p "$work/home-$name/.local/share/linphone"
   cp "$work/$name/linphonerc" "$work/$name.rc"
   mkfifo "$work/$name.in"
-  HOME=$work/home-$name in_namespace linphonec -c "$work/$name.rc" <"$work/$name.in" >"$work/$name.log" 2>&1 &
+  HOME=$work/home-$name "${in_namespace[@]}" linphonec -c "$work/$name.rc" <"$work/$name.in" >"$work/$name.log" 2>&1 &
   sip_pids+=($!)
   # open the FIFO for writing so that linphonec starts and never sees the end of its input
   exec {fd}>"$work/$name.in"
 done
 
+phase=$EPOCHREALTIME
 "$TCCC_PYTHON" "$here/check_registrations.py" "$work" --wait 25
+echo "sip_client: the clients registered within $("$TCCC_PYTHON" -c "print('%.1f' % ($EPOCHREALTIME - $phase))") s"
