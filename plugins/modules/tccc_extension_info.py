@@ -15,8 +15,9 @@ version_added: 0.1.0
 description:
   - Reads the extensions (SIP phones) of a Tencent Cloud Contact Center (TCCC) instance with C(DescribeExtensions), and for each one
     the SIP registration facts (domain, password, outbound proxy, transport) with C(DescribeExtension).
-  - The facts are meant to be templated onto desk phones and PBXs: the role R(tencentcloud.tccc.sip_client,ansible_collections.tencentcloud.tccc.sip_client_role)
-    writes Asterisk, FreeSWITCH, baresip, linphone and Yealink configurations from them.
+  - The facts are meant to be templated onto desk phones and PBXs. The role
+    R(tencentcloud.tccc.sip_client,ansible_collections.tencentcloud.tccc.sip_client_role) writes Asterisk, FreeSWITCH, baresip,
+    linphone and Yealink configurations from them.
   - Read-only; runs the same in check mode.
 author:
   - tencentcloud.tccc maintainers (@tencentcloud)
