@@ -95,9 +95,10 @@ def _quote_baresip(value, extension, field):
 
 
 def _quote_linphone(value, extension, field):
-    # linphone's config reader (LpConfig) ends a value at the line break and drops trailing white
-    # space; a value must also not begin with white space, which it skips after '='.
-    _check_edges(value, "linphone", extension, field)
+    # linphone's config reader (linphone_config_parse_line) takes the value from just after the
+    # first '=' to the line break and drops the spaces at its end; a leading space is kept.
+    if value.endswith(" "):
+        _fail(extension, field, "ends with a space", "linphone")
     return value
 
 

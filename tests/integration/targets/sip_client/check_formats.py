@@ -69,7 +69,7 @@ def main(work):
         data = json.load(handle)
     # password of each linphone extension (the set rendered for these formats), by (id, domain)
     want = {(e["extension_id"], i["extension_domain"]): (e["password"], i) for i in data["instances"]
-            for e in i["extensions"] if e["extension_id"].startswith("20")}
+            for e in i["extensions"] if e["extension_id"].startswith("20") and not e["password"].startswith(" ")}
     checked = 0
 
     auths = {}

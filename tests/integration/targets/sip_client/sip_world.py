@@ -22,7 +22,7 @@ PER_INSTANCE = 3
 
 # Every printable ASCII character the format can carry (see the sip_value filter).
 BARESIP_CHARS = "".join(c for c in string.printable[:94] if c not in ';"')  # printable minus white space, ';' and '"'
-LINPHONE_CHARS = string.printable[:94] + " "                                   # everything printable; space never at an edge
+LINPHONE_CHARS = string.printable[:94] + " "                                   # everything printable; never a space at the end
 
 
 def passwords(chars, count, length=13):
@@ -50,7 +50,9 @@ def main(out, port, tls_port):
         ("tlsname6", "%s:%d" % (NAME6, tls_port), "tls", ("linphone",)),
     ]
     bare = iter(passwords(BARESIP_CHARS, 6 * PER_INSTANCE + 1))
-    lin = iter(passwords(LINPHONE_CHARS, 6 * PER_INSTANCE + 3))
+    # linphone keeps a leading space: the first of its passwords has one
+    lin = passwords(LINPHONE_CHARS, 6 * PER_INSTANCE + 3)
+    lin = iter([" " + lin[0][1:]] + lin[1:])
     data = {"accounts": [{"uin": "100000000001", "secret_id": "AKIDINTEGRATIONsip000000000000000001",
                           "secret_key": "sip-secret-key-valid-only-on-the-emulator"}], "instances": []}
     expected, altered, bad_ca, secrets = [], [], [], []

@@ -88,12 +88,23 @@ def test_baresip_refuses_what_it_cannot_carry(value, problem):
     assert SECRET not in str(caught.value)
 
 
-@pytest.mark.parametrize("kind", ["linphone", "yealink"])
-def test_line_formats_carry_inner_spaces_but_not_edges(kind):
-    assert sip_value("a " + PRINTABLE + " b", kind) == "a " + PRINTABLE + " b"
-    for value in (" a", "a ", "a\t"):
-        with pytest.raises(AnsibleFilterError):
-            sip_value(value, kind, "password", "1001")
+def linphone_reads(line):
+    """linphone_config_parse_line(): the value runs from after the first '=' to the line break, trailing spaces dropped."""
+    return line.split("=", 1)[1].split("\n")[0].rstrip(" ")
+
+
+def test_linphone_reads_back_inner_and_leading_spaces():
+    value = " a " + PRINTABLE + " b"
+    assert linphone_reads("passwd=%s\n" % sip_value(value, "linphone")) == value
+    with pytest.raises(AnsibleFilterError, match="extension 1001: password ends with a space"):
+        sip_value("a ", "linphone", "password", "1001")
+
+
+def test_yealink_carries_inner_spaces_but_not_edges():
+    assert sip_value("a " + PRINTABLE + " b", "yealink") == "a " + PRINTABLE + " b"
+    for value in (" a", "a "):
+        with pytest.raises(AnsibleFilterError, match="begins or ends with white space"):
+            sip_value(value, "yealink", "password", "1001")
 
 
 @pytest.mark.parametrize("kind", ["asterisk", "freeswitch", "baresip", "linphone", "yealink"])
