@@ -78,7 +78,21 @@ tccc_emulator_start sip --data "$work/data.json"
 for _ in $(seq 50); do kamcmd -s "unix:$work/kamailio.ctl" core.version >/dev/null 2>&1 && break; sleep 0.2; done
 
 phase=$EPOCHREALTIME
-ansible-playbook -i localhost, sip_client.yml -e "tccc_port=$TCCC_PORT" -e "sip_work=$work" "$@"
+# At -vvv, so that the check below sees everything Ansible could show.
+if ! ansible-playbook -vvv -i localhost, sip_client.yml -e "tccc_port=$TCCC_PORT" -e "sip_work=$work" "$@" >"$work/playbook.out" 2>&1; then
+  tail -n 60 "$work/playbook.out" >&2
+  exit 1
+fi
+grep -E '^(PLAY RECAP|localhost +:)' "$work/playbook.out"
+# No SIP password of the data file appears in the playbook's output.
+"$TCCC_PYTHON" - "$work/data.json" "$work/playbook.out" <<'EOF'
+import json, sys
+passwords = [e["password"] for i in json.load(open(sys.argv[1]))["instances"] for e in i["extensions"]]
+shown = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+leaks = sum(1 for p in passwords if p in shown or p.strip() in shown)
+print("sip_client: %d SIP passwords, %d in the -vvv output" % (len(passwords), leaks))
+sys.exit(1 if leaks else 0)
+EOF
 echo "sip_client: reading facts and applying the role took $("$TCCC_PYTHON" -c "print('%.1f' % ($EPOCHREALTIME - $phase))") s"
 "$TCCC_PYTHON" "$here/check_formats.py" "$work"
 # A password the format cannot carry fails the role, naming the extension and the character
