@@ -6,7 +6,7 @@ the way each program reads them, and checks every value against the emulator's d
 - pjsip_tccc.conf, as Asterisk's config parser (main/config.c) reads it: '[name]' starts a section,
   ';' starts a comment unless escaped as '\\;' (the backslash is removed), values are stripped;
   the keys are the documented options of each PJSIP object type.
-- the FreeSWITCH profile: no '$${' outside the two profile addresses (FreeSWITCH expands it before
+- the FreeSWITCH profiles: no '$${' but in their sip-ip and rtp-ip (FreeSWITCH expands it before
   parsing), then XML; the gateway params as sofia.c reads them.
 - Yealink .cfg: first line '#!version:1.0.0.1', 'key = value' lines with the account.1.* keys.
 """
@@ -14,7 +14,6 @@ the way each program reads them, and checks every value against the emulator's d
 import glob
 import json
 import os
-import re
 import sys
 import xml.etree.ElementTree as ET
 
@@ -124,7 +123,10 @@ def main(work):
         values[key] = value
     key = (values["account.1.user_name"], values["account.1.sip_server.1.address"])
     assert values["account.1.password"] == want[key][0]
-    assert re.match(r"^\d$", values["account.1.sip_server.1.transport_type"])
+    instance = want[key][1]
+    assert values["account.1.sip_server.1.transport_type"] == str({"udp": 0, "tcp": 1, "tls": 2}[instance["transport"]])
+    assert "[%s]:%s" % (values["account.1.outbound_proxy.1.address"], values["account.1.outbound_proxy.1.port"]) == instance["outbound_proxy"] \
+        or "%s:%s" % (values["account.1.outbound_proxy.1.address"], values["account.1.outbound_proxy.1.port"]) == instance["outbound_proxy"]
     checked += 1
     print("format checks: %d Asterisk and FreeSWITCH passwords and 1 Yealink file read back unchanged" % (checked - 1))
 

@@ -70,7 +70,9 @@ while True:
         break
 EOF
 )
-"$TCCC_PYTHON" "$here/sip_world.py" "$work" "$port" "$tls_port"
+# Debian installs Kamailio's modules under the multiarch directory.
+modules=$(dirname "$(dpkg -L kamailio-tls-modules | grep '/modules/tls\.so$' | head -n 1)")
+"$TCCC_PYTHON" "$here/sip_world.py" "$work" "$port" "$tls_port" "$modules"
 
 kamailio -DD -E -f "$work/kamailio.cfg" >"$work/kamailio.log" 2>&1 &
 sip_pids+=($!)

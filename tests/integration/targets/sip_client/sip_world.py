@@ -2,7 +2,7 @@
 (Kamailio) configuration with the digest secrets of the same passwords, the private hosts file
 and the expected registrations.
 
-    python sip_world.py DIR UDP_TCP_PORT TLS_PORT
+    python sip_world.py DIR UDP_TCP_PORT TLS_PORT KAMAILIO_MODULES_DIR
 
 Eight instances, one per (transport, proxy address): UDP and TCP on 127.0.0.1 and [::1], and TLS
 on 127.0.0.1 and [::1] (baresip, which verifies no certificate) and on the names tccc-proxy4.test and
@@ -37,7 +37,7 @@ def passwords(chars, count, length=13):
     return result
 
 
-def main(out, port, tls_port):
+def main(out, port, tls_port, modules):
     instances = [
         # name, proxy, transport, clients
         ("udp4", "127.0.0.1:%d" % port, "udp", ("baresip", "linphone")),
@@ -104,11 +104,12 @@ def main(out, port, tls_port):
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "kamailio.cfg.in")) as handle:
         template = handle.read()
     with open(os.path.join(out, "kamailio.cfg"), "w") as handle:
-        handle.write(template.replace("@DIR@", out).replace("@PORT@", str(port)).replace("@TLS_PORT@", str(tls_port)))
+        handle.write(template.replace("@DIR@", out).replace("@PORT@", str(port)).replace("@TLS_PORT@", str(tls_port))
+                     .replace("@MODULES@", modules))
     with open(os.path.join(out, "tls.cfg"), "w") as handle:
         handle.write("[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
                      "private_key = %s/server.key\ncertificate = %s/server.pem\n" % (out, out))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
