@@ -24,8 +24,10 @@ here=$PWD
 work=$TCCC_WORK/sip
 mkdir -p "$work"
 sip_pids=()
+sip_fds=()
 sip_cleanup() {
-  local status=$? pid
+  local status=$? pid fd
+  for fd in "${sip_fds[@]}"; do exec {fd}>&-; done
   for pid in "${sip_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${sip_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$status" -ne 0 ]; then
@@ -109,6 +111,7 @@ if grep -q "secret-never-shown" "$work/refuse.out"; then echo "sip_client: the r
 
 # Each client in a mount namespace whose /etc/hosts maps the TLS names. unshare and bash exec the
 # client, so the pid started here is the client's own, the one the cleanup stops.
+# shellcheck disable=SC2016  # expanded by the inner bash, from its arguments
 in_namespace=(unshare --mount bash -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$work/hosts")
 
 # baresip: its own config (loopback only) next to the accounts file the role wrote.
@@ -127,6 +130,7 @@ for name in linphone linphone-other-ca; do
   sip_pids+=($!)
   # open the FIFO for writing so that linphonec starts and never sees the end of its input
   exec {fd}>"$work/$name.in"
+  sip_fds+=("$fd")
 done
 
 phase=$EPOCHREALTIME
