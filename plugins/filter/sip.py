@@ -84,13 +84,14 @@ def _quote_freeswitch(value, extension, field):
 
 def _quote_baresip(value, extension, field):
     # libre's msg_param_decode() reads an account parameter as ';name=' followed by characters other
-    # than white space and ';' (a '"' opens a quoted run), and baresip takes auth_pass from it as is.
+    # than white space and ';', and baresip takes auth_pass from it as is; a value that begins with
+    # '"' is read as a quoted string (a '"' further in is an ordinary character).
     if any(char.isspace() for char in value):
         _fail(extension, field, "holds white space", "baresip")
     if ";" in value:
         _fail(extension, field, "holds a semicolon", "baresip")
-    if '"' in value:
-        _fail(extension, field, "holds a double quote", "baresip")
+    if value.startswith('"'):
+        _fail(extension, field, "begins with a double quote", "baresip")
     return value
 
 

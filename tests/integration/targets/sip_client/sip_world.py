@@ -21,7 +21,7 @@ NAME4, NAME6 = "tccc-proxy4.test", "tccc-proxy6.test"
 PER_INSTANCE = 3
 
 # Every printable ASCII character the format can carry (see the sip_value filter).
-BARESIP_CHARS = "".join(c for c in string.printable[:94] if c not in ';"')  # printable minus white space, ';' and '"'
+BARESIP_CHARS = "".join(c for c in string.printable[:94] if c != ";")  # printable minus white space and ';' (never a leading '"')
 LINPHONE_CHARS = string.printable[:94] + " "                                   # everything printable; never a space at the end
 
 
