@@ -26,10 +26,15 @@ mkdir -p "$work"
 sip_pids=()
 sip_fds=()
 sip_cleanup() {
-  local status=$? pid fd
+  local status=$? pid fd index
   for fd in "${sip_fds[@]}"; do exec {fd}>&-; done
-  for pid in "${sip_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${sip_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Last started, first stopped: the clients unregister while the registrar still answers (else
+  # baresip waits out its 32-second transaction timeout), then the registrar stops.
+  for ((index = ${#sip_pids[@]} - 1; index >= 0; index--)); do
+    pid=${sip_pids[$index]}
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   if [ "$status" -ne 0 ]; then
     for log in "$work"/*.log; do echo "---- $log (last 25 lines)" >&2; tail -n 25 "$log" >&2 || true; done
   fi
