@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: start the TCCC emulator with the demo instance, run examples/sip_configs.yml against
-# it, show what was rendered, stop the emulator. Needs ansible-core, requests and PyYAML on PATH's
-# python3 (make demo puts .venv/demo first on PATH). No Tencent Cloud account is involved: the keys
+# it (the role tencentcloud.tccc.sip_client, every kind), say where the files are, stop the emulator.
+# Needs ansible-core, requests and PyYAML on PATH's python3 (make demo puts .venv/demo first on
+# PATH). No Tencent Cloud account is involved: the keys
 # below exist only in examples/demo-data.yml.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +36,13 @@ start=$EPOCHREALTIME
 ansible-playbook "$root/examples/sip_configs.yml" -e "output_dir=$output"
 end=$EPOCHREALTIME
 
+# The playbook showed the summary; here: where the files are and how to aim at a real instance.
 echo
-cat "$output/summary.txt"
-echo "Playbook time: $("$python" -c "print('%.1f' % ($end - $start))") s. Files (the configurations hold the real passwords, mode 0600):"
+echo "Playbook time: $("$python" -c "print('%.1f' % ($end - $start))") s. Files in $output (the configurations hold SIP passwords: mode 0600, or 0640 for a service group):"
 find "$output" -type f | sort | sed 's/^/  /'
+cat <<EOT
+
+Against a real TCCC instance, the same playbook (no emulator, your own key):
+  export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...   # or a tccli profile
+  ansible-playbook $root/examples/sip_configs.yml -e tccc_sdk_app_id=<SdkAppId> -e output_dir=<directory>
+EOT

@@ -15,7 +15,9 @@ version_added: 0.1.0
 description:
   - Reads the extensions (SIP phones) of a Tencent Cloud Contact Center (TCCC) instance with C(DescribeExtensions), and for each one
     the SIP registration facts (domain, password, outbound proxy, transport) with C(DescribeExtension).
-  - The facts are meant to be templated onto desk phones and PBXs (Asterisk, FreeSWITCH, baresip, vendor provisioning files).
+  - The facts are meant to be templated onto desk phones and PBXs. The role
+    R(tencentcloud.tccc.sip_client,ansible_collections.tencentcloud.tccc.sip_client_role) writes Asterisk, FreeSWITCH, baresip,
+    linphone and Yealink configurations from them.
   - Read-only; runs the same in check mode.
 author:
   - tencentcloud.tccc maintainers (@tencentcloud)
@@ -98,16 +100,14 @@ EXAMPLES = r"""
   register: tccc
   no_log: true
 
-- name: Template each phone's own extension onto it (examples/templates in the collection has Asterisk, baresip, FreeSWITCH)
+# The sip_client role writes asterisk, freeswitch, baresip, linphone and yealink configurations; its templates
+# quote every value with the sip_accounts filter, which your own templates can use as well.
+- name: Write each phone's own extension into its baresip accounts file
+  ansible.builtin.include_role:
+    name: tencentcloud.tccc.sip_client
   vars:
-    ext: "{{ tccc.extensions | selectattr('extension_id', 'equalto', tccc_extension_id) | first }}"
-  ansible.builtin.copy:
-    dest: /etc/baresip/accounts
-    mode: "0600"
-    # one line: the backslash continues it without a space
-    content: "<sip:{{ ext.extension_id }}@{{ ext.extension_domain }};transport={{ ext.transport }}>;auth_pass={{ ext.password }};\
-      outbound=\"sip:{{ ext.outbound_proxy_host }}:{{ ext.outbound_proxy_port }};transport={{ ext.transport }}\"\n"
-  no_log: true
+    sip_client_kind: baresip
+    sip_client_extensions: "{{ tccc.extensions | selectattr('extension_id', 'equalto', tccc_extension_id) | list }}"
 
 - name: Set credentials and the instance once for a block of tasks
   module_defaults:

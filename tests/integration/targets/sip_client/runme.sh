@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# tencentcloud.tccc.sip_client proven with real SIP software: a Kamailio registrar on loopback checks
+# the passwords the emulator holds; baresip and linphonec start on the files the role wrote and must
+# register every extension over UDP, TCP and TLS, IPv4 and IPv6 (check_registrations.py); Asterisk,
+# FreeSWITCH and Yealink files are parsed (check_formats.py). Needs root: the clients run in a private
+# mount namespace whose /etc/hosts maps the TLS proxy names to 127.0.0.1 and ::1.
+set -eux
+
+missing=
+for tool in kamailio kamcmd baresip linphonec openssl unshare; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  echo "sip_client: missing$missing: run tools/install-sip-tools (Debian packages kamailio, kamailio-tls-modules, baresip, linphone-cli)" >&2
+  exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "sip_client: needs root (a mount namespace with a private /etc/hosts for the TLS names); the SIP tools come from tools/install-sip-tools" >&2
+  exit 1
+fi
+
+source ../setup_tccc_emulator/emulator.sh
+here=$PWD
+work=$TCCC_WORK/sip
+mkdir -p "$work"
+sip_pids=()
+sip_fds=()
+sip_cleanup() {
+  local status=$? pid fd index
+  for fd in "${sip_fds[@]}"; do exec {fd}>&-; done
+  # Last started, first stopped: the clients unregister while the registrar still answers (else
+  # baresip waits out its 32-second transaction timeout), then the registrar stops.
+  for ((index = ${#sip_pids[@]} - 1; index >= 0; index--)); do
+    pid=${sip_pids[$index]}
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ "$status" -ne 0 ]; then
+    for log in "$work"/*.log; do echo "---- $log (last 25 lines)" >&2; tail -n 25 "$log" >&2 || true; done
+  fi
+  (exit "$status")
+  tccc_emulator_stop_all
+}
+trap sip_cleanup EXIT
+
+# A test CA signs the registrar's certificate for the two proxy names; another CA signs nothing here.
+(
+  cd "$work"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=TCCC test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem -days 2 -subj "/CN=Another CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=tccc-proxy.test"
+  printf 'subjectAltName=DNS:tccc-proxy4.test,DNS:tccc-proxy6.test\nextendedKeyUsage=serverAuth\n' >server.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
+) 2>/dev/null
+
+# Two ports free on both loopback addresses, for UDP and TCP, and for TLS.
+read -r port tls_port < <("$TCCC_PYTHON" - <<'EOF'
+import random
+import socket
+def free(port):
+    for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+            s = socket.socket(family, kind)
+            try:
+                s.bind((host, port))
+            except OSError:
+                return False
+            finally:
+                s.close()
+    return True
+while True:
+    port = random.randrange(20000, 60000)
+    if free(port) and free(port + 1):
+        print(port, port + 1)
+        break
+EOF
+)
+# Debian installs Kamailio's modules under the multiarch directory.
+modules=$(dirname "$(dpkg -L kamailio-tls-modules | grep '/modules/tls\.so$' | head -n 1)")
+"$TCCC_PYTHON" "$here/sip_world.py" "$work" "$port" "$tls_port" "$modules"
+
+kamailio -DD -E -f "$work/kamailio.cfg" >"$work/kamailio.log" 2>&1 &
+sip_pids+=($!)
+tccc_emulator_start sip --data "$work/data.json"
+for _ in $(seq 50); do kamcmd -s "unix:$work/kamailio.ctl" core.version >/dev/null 2>&1 && break; sleep 0.2; done
+
+phase=$EPOCHREALTIME
+# At -vvv, so that the check below sees everything Ansible could show.
+if ! ansible-playbook -vvv -i localhost, sip_client.yml -e "tccc_port=$TCCC_PORT" -e "sip_work=$work" "$@" >"$work/playbook.out" 2>&1; then
+  tail -n 60 "$work/playbook.out" >&2
+  exit 1
+fi
+grep -E '^(PLAY RECAP|localhost +:)' "$work/playbook.out"
+# No SIP password of the data file appears in the playbook's output.
+"$TCCC_PYTHON" - "$work/data.json" "$work/playbook.out" <<'EOF'
+import json, sys
+passwords = [e["password"] for i in json.load(open(sys.argv[1]))["instances"] for e in i["extensions"]]
+shown = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+leaks = sum(1 for p in passwords if p in shown or p.strip() in shown)
+print("sip_client: %d SIP passwords, %d in the -vvv output" % (len(passwords), leaks))
+sys.exit(1 if leaks else 0)
+EOF
+echo "sip_client: reading facts and applying the role took $("$TCCC_PYTHON" -c "print('%.1f' % ($EPOCHREALTIME - $phase))") s"
+"$TCCC_PYTHON" "$here/check_formats.py" "$work"
+# A password the format cannot carry fails the role, naming the extension and the character
+# class; at -vvv the value appears nowhere and nothing is written.
+if ansible-playbook -vvv -i localhost, refuse.yml -e "sip_work=$work" >"$work/refuse.out" 2>&1; then
+  echo "sip_client: the role accepted a ';' in a baresip password" >&2
+  exit 1
+fi
+grep -q "extension 1001: password holds a semicolon, which a baresip accounts line cannot carry" "$work/refuse.out"
+if grep -q "secret-never-shown" "$work/refuse.out"; then echo "sip_client: the refused password was shown" >&2; exit 1; fi
+[ ! -e "$work/refused/accounts" ]
+
+# Each client in a mount namespace whose /etc/hosts maps the TLS names. unshare and bash exec the
+# client, so the pid started here is the client's own, the one the cleanup stops.
+# shellcheck disable=SC2016  # expanded by the inner bash, from its arguments
+in_namespace=(unshare --mount bash -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$work/hosts")
+
+# baresip: its own config (loopback only) next to the accounts file the role wrote.
+printf 'poll_method epoll\nmodule_path /usr/lib/baresip/modules\nmodule g711.so\nmodule_tmp uuid.so\nmodule_tmp account.so\n' \
+  >"$work/baresip/config"
+"${in_namespace[@]}" baresip -f "$work/baresip" -t 60 </dev/null >"$work/baresip.log" 2>&1 &
+sip_pids+=($!)
+
+# linphonec needs its data directory, quits at the end of stdin and rewrites its config on exit:
+# each runs on a copy of the file as written, with stdin held open by a FIFO.
+for name in linphone linphone-other-ca; do
+  mkdir -p "$work/home-$name/.local/share/linphone"
+  cp "$work/$name/linphonerc" "$work/$name.rc"
+  mkfifo "$work/$name.in"
+  HOME=$work/home-$name "${in_namespace[@]}" linphonec -c "$work/$name.rc" <"$work/$name.in" >"$work/$name.log" 2>&1 &
+  sip_pids+=($!)
+  # open the FIFO for writing so that linphonec starts and never sees the end of its input
+  exec {fd}>"$work/$name.in"
+  sip_fds+=("$fd")
+done
+
+phase=$EPOCHREALTIME
+"$TCCC_PYTHON" "$here/check_registrations.py" "$work" --wait 25
+echo "sip_client: the clients registered within $("$TCCC_PYTHON" -c "print('%.1f' % ($EPOCHREALTIME - $phase))") s"
