@@ -24,6 +24,7 @@ import tccli as tccli_commands
 
 MODULE = "ansible_collections.tencentcloud.tccc.plugins.modules.tccc_extension_info"
 PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks", "read.yml")
+WRITE_PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playbooks", "write.yml")
 SDK_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sdk_read.py")
 # The emulator's rate window is one second; a little more makes sure the last run's requests left it.
 SETTLE = 1.2
@@ -98,6 +99,28 @@ class Runner:
         row["result_bytes"] = len(result.stdout)
         row["failure_unit"] = "task"
         row["failures"], note = _judge_module(result, expected, include_registration)
+        row["note"] = row["note"] or note
+        return row
+
+    def write_playbook(self, emulator, mode, count, created, timeout, include_registration=False, client=None):
+        """A whole ansible-playbook run of playbooks/write.yml: ``count`` extensions made to exist by one
+        tccc_extensions task (mode "list") or a loop of tccc_extension (mode "loop"), ``created`` of them new."""
+        rundir = self._rundir("write-%s-%s-%s" % (mode, count, emulator.latency_ms))
+        extra_vars = os.path.join(rundir, "vars.json")
+        with open(extra_vars, "w", encoding="utf-8") as handle:
+            json.dump({"bench_sdk_app_id": emu.SDK_APP_ID, "bench_mode": mode, "bench_count": count, "bench_expect_created": created,
+                       "bench_include_registration": include_registration}, handle)
+        env = self._env(emulator, rundir, ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_LOCALHOST_WARNING="false",
+                        ANSIBLE_INVENTORY_UNPARSED_WARNING="false", ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="false")
+        argv = [self.ansible_playbook, "-i", "localhost,", "-c", "local", "-e", "@" + extra_vars, WRITE_PLAYBOOK]
+        result, stats = self._measure(emulator, rundir, argv, env, timeout, keep_stdout=True)
+        row = self._row(client or "ansible-playbook, %s" % mode, emulator, result, stats, rundir)
+        row["n"] = count
+        row["listings"] = stats["actions"].get("DescribeExtensions", {}).get("requests", 0)
+        row["writes"] = sum(stats["actions"].get(action, {}).get("requests", 0)
+                            for action in ("CreateExtension", "ModifyExtension", "DeleteExtension", "ResetExtensionPassword"))
+        row["failure_unit"] = "task"
+        row["failures"], note = _judge_playbook(result, {"localhost": None})
         row["note"] = row["note"] or note
         return row
 
