@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: tccc_extension
 short_description: Create, change, delete a TCCC extension or reset its SIP password
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes one extension (SIP phone) of a Tencent Cloud Contact Center (TCCC) instance exist as described, or not exist.
   - Reads the extension with C(DescribeExtensions) and sends only what differs (C(CreateExtension), C(ModifyExtension),

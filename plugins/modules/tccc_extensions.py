@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: tccc_extensions
 short_description: Make a list of TCCC extensions exist as described, in one run at the API's rate
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Creates, changes, deletes and resets the password of the extensions (SIP phones) of a Tencent Cloud Contact Center (TCCC)
     instance so that they match O(extensions); with O(purge=true) it also deletes the extensions the list does not name.
