@@ -23,6 +23,8 @@ __metaclass__ = type
 
 import threading
 
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError, TransportError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
     list_extensions, normalize_extension, read_registration,
@@ -79,16 +81,13 @@ def check_items(raw_items, purge=False, list_option=None):
     module's own options (tccc_extension).
     """
     items = []
-    seen = {}
     for index, raw in enumerate(raw_items):
         where = "" if list_option is None else "%s[%d]." % (list_option, index)
         item = Item(where, **dict((name, raw.get(name)) for name in ITEM_OPTIONS if raw.get(name) is not None))
         _check_item(item, purge)
-        if item.extension_id in seen:
-            raise ConfigError("%s: extension %s is listed twice (also as %s): list each extension once" % (
-                item.option("extension_id"), item.extension_id, seen[item.extension_id]), option=list_option)
-        seen[item.extension_id] = item.option("extension_id")
         items.append(item)
+    if list_option is not None:
+        check_ids([item.extension_id for item in items], list_option, unique=True)
     if purge and not items:
         raise ConfigError("purge: true with an empty %s list would delete every extension of the instance: list the extensions "
                           "to keep" % list_option, option="purge")
@@ -97,13 +96,8 @@ def check_items(raw_items, purge=False, list_option=None):
 
 def _check_item(item, purge):
     extension_id = item.extension_id
-    if not isinstance(extension_id, str) or not extension_id or extension_id != extension_id.strip():
-        raise ConfigError("%s: %r is not an extension number: remove empty values and surrounding spaces" % (
-            item.option("extension_id"), extension_id), option=item.option("extension_id"))
-    name = item.extension_name
-    if name is not None and not name.strip():
-        raise ConfigError("%s of extension %s must not be blank: omit it to keep the current name" % (
-            item.option("extension_name"), extension_id), option=item.option("extension_name"))
+    check_id(extension_id, item.option("extension_id"))
+    check_not_blank(item.extension_name, item.option("extension_name"), "omit it to keep the current name")
     for group in item.skill_group_ids or []:
         if group < 0:
             raise ConfigError("%s of extension %s: %d is not a skill group id (they are 0 or more)" % (
@@ -121,6 +115,13 @@ def _check_item(item, purge):
             raise ConfigError("%s: absent for extension %s contradicts purge: true, which keeps exactly the extensions listed: "
                               "remove the item (purge deletes it) or set purge: false" % (item.option("state"), extension_id),
                               option=item.option("state"))
+
+
+def items_from_params(params, list_option=None):
+    """The checked items of a module's parameters: its ``list_option`` list, or its own options as one item."""
+    check_sdk_app_id(params["sdk_app_id"])
+    raw = params[list_option] if list_option else [dict((name, params[name]) for name in ITEM_OPTIONS)]
+    return check_items(raw, params.get("purge") or False, list_option)
 
 
 def managed_fields(facts):
@@ -396,4 +397,16 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
     result = outcome_lists(tasks)
     result.update(changed=bool(tasks), extensions=[facts[extension_id] for extension_id in present if extension_id in facts],
                   diff=diff(tasks))
+    return result
+
+
+def run_for_module(module, client, list_option=None):
+    """What both modules' run() does: reconcile the items of ``module.params``, protect the passwords
+    of the result, and keep the diff only in diff mode."""
+    params = module.params
+    result = reconcile(client, params["sdk_app_id"], items_from_params(params, list_option), params.get("purge") or False,
+                       module.check_mode, params["include_registration"])
+    protect_passwords(module, result["extensions"])
+    if not module._diff:  # pylint: disable=protected-access
+        del result["diff"]
     return result

@@ -22,18 +22,10 @@ author:
   - tencentcloud.tccc maintainers (@tencentcloud)
 extends_documentation_fragment:
   - tencentcloud.tccc.common
-attributes:
-  check_mode:
-    support: full
-    description: Sends no write and reports the same RV(changed) and diff that a real run would.
-  diff_mode:
-    support: full
-    description: Shows the extension's name, skill groups and agent before and after. Never its password.
-  action_group:
-    support: full
-    membership:
-      - tencentcloud.tccc.tccc
-    description: Use C(module_defaults) with C(group/tencentcloud.tccc.tccc) to set the credentials and O(sdk_app_id) once.
+  - tencentcloud.tccc.attributes
+  - tencentcloud.tccc.attributes.check_mode
+  - tencentcloud.tccc.attributes.diff_mode
+  - tencentcloud.tccc.attributes.actiongroup
 options:
   sdk_app_id:
     description:
@@ -180,41 +172,31 @@ request_id:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import (
-    client_from_params, fail_from_error, require_requests, tccc_argument_spec,
-)
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import (
-    ITEM_OPTIONS, check_items, item_argument_spec, managed_fields, reconcile,
+    item_argument_spec, items_from_params, managed_fields, run_for_module,
 )
+
+
+def run(module, client):
+    """tccc_extensions' result for a list of one, as this module reports it."""
+    result = run_for_module(module, client)
+    extension = result["extensions"][0] if result["extensions"] else {}
+    one = dict(changed=result["changed"], extension=extension)
+    if "diff" in result:
+        # Unchanged, both sides show the extension as it is.
+        unchanged = {} if result["changed"] or not extension else managed_fields(extension)
+        one["diff"] = dict((side, result["diff"][side].get(module.params["extension_id"], unchanged)) for side in ("before", "after"))
+    return one
 
 
 def main():
-    argument_spec = tccc_argument_spec()
-    argument_spec.update(item_argument_spec())
+    argument_spec = item_argument_spec()
     argument_spec.update(
         sdk_app_id=dict(type="int", required=True),
         include_registration=dict(type="bool", default=True),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    require_requests(module)
-    params = module.params
-    try:
-        items = check_items([dict((name, params[name]) for name in ITEM_OPTIONS)])
-        client = client_from_params(params)
-        result = reconcile(client, params["sdk_app_id"], items, False, module.check_mode, params["include_registration"])
-    except TcccError as err:
-        fail_from_error(module, err)
-    else:
-        extension = result["extensions"][0] if result["extensions"] else {}
-        one = dict(changed=result["changed"], extension=extension)
-        if module._diff:
-            unchanged = managed_fields(extension) if extension else {}
-            one["diff"] = dict((side, result["diff"][side].get(params["extension_id"], {} if result["changed"] else unchanged))
-                               for side in ("before", "after"))
-        module.exit_json(**one)
+    run_module(argument_spec, run, check_params=items_from_params, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -24,18 +24,10 @@ author:
   - tencentcloud.tccc maintainers (@tencentcloud)
 extends_documentation_fragment:
   - tencentcloud.tccc.common
-attributes:
-  check_mode:
-    support: full
-    description: Sends no write and reports the same RV(changed), ids and diff that a real run would.
-  diff_mode:
-    support: full
-    description: Shows the name, skill groups and agent of each extension that changes, before and after. Never a password.
-  action_group:
-    support: full
-    membership:
-      - tencentcloud.tccc.tccc
-    description: Use C(module_defaults) with C(group/tencentcloud.tccc.tccc) to set the credentials and O(sdk_app_id) once.
+  - tencentcloud.tccc.attributes
+  - tencentcloud.tccc.attributes.check_mode
+  - tencentcloud.tccc.attributes.diff_mode
+  - tencentcloud.tccc.attributes.actiongroup
 options:
   sdk_app_id:
     description:
@@ -233,36 +225,22 @@ extension_id:
   sample: "2002"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import (
-    client_from_params, fail_from_error, require_requests, tccc_argument_spec,
-)
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import check_items, item_argument_spec, reconcile
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import item_argument_spec, items_from_params, run_for_module
 
 
 def main():
-    argument_spec = tccc_argument_spec()
-    argument_spec.update(
-        sdk_app_id=dict(type="int", required=True),
-        extensions=dict(type="list", elements="dict", required=True, options=item_argument_spec()),
-        purge=dict(type="bool", default=False),
-        include_registration=dict(type="bool", default=True),
+    run_module(
+        dict(
+            sdk_app_id=dict(type="int", required=True),
+            extensions=dict(type="list", elements="dict", required=True, options=item_argument_spec()),
+            purge=dict(type="bool", default=False),
+            include_registration=dict(type="bool", default=True),
+        ),
+        lambda module, client: run_for_module(module, client, "extensions"),
+        check_params=lambda params: items_from_params(params, "extensions"),
+        supports_check_mode=True,
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    require_requests(module)
-    params = module.params
-    try:
-        items = check_items(params["extensions"], params["purge"], list_option="extensions")
-        client = client_from_params(params)
-        result = reconcile(client, params["sdk_app_id"], items, params["purge"], module.check_mode, params["include_registration"])
-    except TcccError as err:
-        fail_from_error(module, err)
-    else:
-        if not module._diff:
-            del result["diff"]
-        module.exit_json(**result)
 
 
 if __name__ == "__main__":

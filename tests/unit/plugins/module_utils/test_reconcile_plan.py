@@ -34,8 +34,8 @@ def items(*raw, **kwargs):
 @pytest.mark.parametrize("raw, purge, option, words", [
     ([{"extension_id": ""}], False, "extensions[0].extension_id", "not an extension number"),
     ([{"extension_id": " 1001"}], False, "extensions[0].extension_id", "surrounding spaces"),
-    ([{"extension_id": "1001"}, {"extension_id": "1001"}], False, "extensions", "listed twice (also as extensions[0].extension_id)"),
-    ([{"extension_id": "1001", "extension_name": "  "}], False, "extensions[0].extension_name", "must not be blank"),
+    ([{"extension_id": "1001"}, {"extension_id": "1001"}], False, "extensions", "'1001' is listed twice"),
+    ([{"extension_id": "1001", "extension_name": "  "}], False, "extensions[0].extension_name", "must not be empty: omit it to keep the current name"),
     ([{"extension_id": "1001", "skill_group_ids": [1000, -1]}], False, "extensions[0].skill_group_ids", "-1 is not a skill group"),
     ([{"extension_id": "1001", "relation": "alice@example.com "}], False, "extensions[0].relation", "without surrounding spaces"),
     ([{"extension_id": "1001", "state": "absent", "relation": ""}], False, "extensions[0].relation", "contradicts extensions[0].state"),
