@@ -127,7 +127,7 @@ def read_registration(client, sdk_app_id, extension_id):
         raise
 
 
-class RegistrationReader(Workers):
+class RegistrationReader:
     """DescribeExtension for many extensions at once, started as the listing pages arrive.
 
     The client's pacer keeps the calls at the rate limit; the pool only keeps enough of them in
@@ -135,12 +135,15 @@ class RegistrationReader(Workers):
     """
 
     def __init__(self, client, sdk_app_id, workers=WORKERS):
-        super(RegistrationReader, self).__init__(workers)
         self.client = client
         self.sdk_app_id = sdk_app_id
+        self.pool = Workers(workers)
 
-    def submit(self, extension_id):  # pylint: disable=arguments-differ
-        return super(RegistrationReader, self).submit(read_registration, self.client, self.sdk_app_id, extension_id)
+    def submit(self, extension_id):
+        return self.pool.submit(read_registration, self.client, self.sdk_app_id, extension_id)
+
+    def close(self):
+        self.pool.close()
 
 
 def read_extensions(client, sdk_app_id, extension_ids=None, keyword=None, include_status=False, include_registration=True):

@@ -153,9 +153,9 @@ def test_a_missing_name_for_a_create_fails_after_the_listing_only(tccc, capsys):
 
 
 def test_a_refused_write_fails_naming_the_extension(tccc, capsys):
-    tccc.expect(listing([FRONT], ["1001"]),
-                modify("1001", "Front desk", [1000], "nobody@example.com").error("InvalidParameterValue.AccountNotExist", "no such agent",
-                                                                               "req-77"))
+    refused = modify("1001", "Front desk", [1000], "nobody@example.com")
+    refused.error("InvalidParameterValue.AccountNotExist", "no such agent", "req-77")
+    tccc.expect(listing([FRONT], ["1001"]), refused)
     result = run(dict(extension_id="1001", relation="nobody@example.com"), capsys)
     assert result["failed"] is True
     assert result["msg"].startswith("extension 1001: ModifyExtension failed: InvalidParameterValue.AccountNotExist: no such agent "
