@@ -174,34 +174,36 @@ class Bench:
                                                             client="ansible-playbook, list only"))
 
     def writes(self):
-        """N creates at 200 ms, then the same list again (nothing to do), on one emulator; with registration
-        reads on a fresh one; a loop over tccc_extension on another. Floor: N / 20 s for the writes plus
-        the listing calls, which cannot overlap them (one round trip each)."""
+        """N creates at 200 ms by the module alone, then through ansible-playbook, then the same list again
+        (nothing to do); with registration reads; a loop over tccc_extension. Each creating run starts on
+        a fresh emulator. Floor: N / 20 s for the writes plus one round trip for the listing before them and
+        one for the listing after (the listing of the changed extensions; its chunks go out at once)."""
         n, latency_ms = self.args.write_n, WRITE_LATENCY_MS
         latency = latency_ms / 1000.0
         timeout = run_timeout(n, latency_ms)
 
-        def floor(row, writes):
-            return writes / RATE + row["listings"] * latency
+        def floor(writes):
+            return writes / RATE + (2 if writes else 1) * latency
 
         with self.emulator(0, latency_ms) as emulator:
-            row = self.runner.write_playbook(emulator, "list", n, n, timeout, client="tccc_extensions, creates")
-            self.add("writes", row, floor(row, n))
+            self.add("writes", self.runner.write_module(emulator, n, n, timeout), floor(n))
+        with self.emulator(0, latency_ms) as emulator:
+            self.add("writes", self.runner.write_playbook(emulator, "list", n, n, timeout, client="tccc_extensions, creates"), floor(n))
             row = self.runner.write_playbook(emulator, "list", n, 0, timeout, client="tccc_extensions, no-op rerun")
             row["note"] = row["note"] or "%d listing calls, %d writes" % (row["listings"], row["writes"])
-            self.add("writes", row, floor(row, 0))
+            self.add("writes", row, floor(0))
         with self.emulator(0, latency_ms) as emulator:
             row = self.runner.write_playbook(emulator, "list", n, n, timeout, include_registration=True,
                                              client="tccc_extensions, creates + registration")
             row["note"] = row["note"] or "DescribeExtension reads have their own budget and run alongside the creates"
-            self.add("writes", row, floor(row, n))
+            self.add("writes", row, floor(n))
         loop_n = self.args.loop_n
         with self.emulator(0, latency_ms) as emulator:
             row = self.runner.write_playbook(emulator, "loop", loop_n, loop_n, run_timeout(loop_n, latency_ms) + 10.0 * loop_n,
                                              client="loop of tccc_extension, creates")
             if row.get("wall") and not row["failures"]:
                 row["note"] = row["note"] or "%.2f s per extension: %.0f s for %d" % (row["wall"] / loop_n, row["wall"] / loop_n * n, n)
-            self.add("writes", row, floor(row, loop_n))
+            self.add("writes", row, floor(loop_n))
 
     def run(self):
         started = time.monotonic()
@@ -255,13 +257,15 @@ class Bench:
             failures = sum(row["failures"] for row in module_rows)
             found.append(("whole grid, module and playbook: 0 failures, at most 2% throttled",
                           "%d failures, worst %.1f%% throttled" % (failures, 100 * worst), not failures and worst <= TARGET_THROTTLED))
-        creates = next((row for row in self.rows if row["section"] == "writes" and row["client"] == "tccc_extensions, creates"
-                        and row.get("wall") is not None), None)
-        if creates:
-            found.append(("tccc_extensions, N=%d creates at %d ms: at most %.2fx the floor (N / 20 s plus the listing calls), 0 failures"
-                          % (creates["n"], WRITE_LATENCY_MS, TARGET_WRITE_RATIO),
-                          "%.2fx (%.1f s against %.1f s), %d failures" % (creates["ratio"], creates["wall"], creates["floor"], creates["failures"]),
-                          creates["ratio"] <= TARGET_WRITE_RATIO and not creates["failures"]))
+        for client in ("tccc_extensions alone, creates", "tccc_extensions, creates"):
+            creates = next((row for row in self.rows if row["section"] == "writes" and row["client"] == client and row.get("wall") is not None),
+                           None)
+            if creates:
+                found.append(("%s, N=%d at %d ms: at most %.2fx the floor (N / 20 s plus two listing round trips), 0 failures" % (
+                    client, creates["n"], WRITE_LATENCY_MS, TARGET_WRITE_RATIO),
+                    "%.2fx (%.1f s against %.1f s), %d failures, %d throttled" % (
+                        creates["ratio"], creates["wall"], creates["floor"], creates["failures"], creates["throttled"]),
+                    creates["ratio"] <= TARGET_WRITE_RATIO and not creates["failures"]))
         rerun = next((row for row in self.rows if row["section"] == "writes" and row["client"] == "tccc_extensions, no-op rerun"
                       and row.get("wall") is not None), None)
         if rerun:
@@ -284,7 +288,7 @@ class Bench:
             "grid": "Grid: whole instance with registration facts (floor = N / 20 s)",
             "forks": "%d forks, one extension per host (N=200, 50 ms)" % FORKS,
             "memory": "Listing only (include_registration=false), latency 0",
-            "writes": "Writes: tccc_extensions at %d ms (floor = writes / 20 s + listing calls x latency)" % WRITE_LATENCY_MS,
+            "writes": "Writes at %d ms, on an empty instance (floor = writes / 20 s + a listing round trip before and after)" % WRITE_LATENCY_MS,
         }
         for section in ("grid", "forks", "memory", "writes"):
             rows = [row for row in self.rows if row["section"] == section]

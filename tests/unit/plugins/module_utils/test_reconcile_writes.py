@@ -132,3 +132,12 @@ def test_writes_and_registration_reads_run_concurrently_and_purge_deletes_the_re
     assert (result["created"], result["deleted"]) == (created, ["1002"])
     assert [ext["extension_id"] for ext in result["extensions"]] == created + ["1001"]
     assert all(ext["password"] == "SipPw-" + ext["extension_id"] for ext in result["extensions"])
+
+
+def test_many_ids_are_listed_in_chunks_of_100_at_once(session):
+    ids = [str(number) for number in range(2001, 2251)]
+    chunks = [ids[:100], ids[100:200], ids[200:]]
+    session.expect(unordered(*[listing([info(id_, "Desk") for id_ in chunk], chunk) for chunk in chunks]))
+    result = run(session, items(*[{"extension_id": id_, "extension_name": "Desk"} for id_ in ids]))
+    assert result["changed"] is False
+    assert [ext["extension_id"] for ext in result["extensions"]] == ids
