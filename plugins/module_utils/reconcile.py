@@ -9,7 +9,8 @@ compare, write and recover alike. The steps are separate so that each can be tes
 
 * check_items(): bad input fails before any request, naming the option.
 * plan(): the desired items and the current listing give one Task per extension to change, with
-  the exact API calls and the managed fields before and after. Pure; check mode stops here.
+  the exact API calls and the managed fields before and after. Pure; check mode reports the plan
+  without sending any of its calls.
 * Writer.run(): the tasks' calls, concurrently through the shared, paced client (each write action
   has its own budget of 20 requests per second). The first failure stops further writes.
 * After an ambiguous failure (the request may or may not have been applied) the extension is read
@@ -29,7 +30,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import Co
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
     ID_CHUNK, list_extensions, normalize_extension, read_registration,
 )
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import Workers
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
 
 # What the modules manage and show in a diff. Passwords never are.
 MANAGED = ("extension_name", "skill_group_ids", "relation")
@@ -279,7 +280,7 @@ class Writer:
     def run(self, jobs, tasks):
         """Raises WriteFailed at the first failure, once the calls already in flight have ended (a
         write cannot be called back), with what ``tasks`` got done."""
-        pool = Workers() if self.workers is None else Workers(self.workers)
+        pool = Workers(self.workers or WORKERS)
         failure = None
         try:
             futures = [(job, pool.submit(self._job, job, pool.stopped)) for job in jobs]
@@ -347,7 +348,7 @@ def read_current(client, sdk_app_id, items, purge, workers=None):
     """
     ids = [item.extension_id for item in items]
     chunks = [None] if purge else [ids[start:start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
-    pool = Workers() if workers is None else Workers(workers)
+    pool = Workers(workers or WORKERS)
     try:
         pages = [pool.submit(lambda chunk: list(list_extensions(client, sdk_app_id, chunk)), chunk) for chunk in chunks]
         current = {}
