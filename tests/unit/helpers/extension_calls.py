@@ -7,11 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-
-from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, unordered
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import TcccCall, unordered
 
 APP = 1400000000
+SECRET_ID = "AKIDwrites00000000000000000000000000"
+SECRET_KEY = "writes-secret-key-never-shown-42"
 DOMAIN = "%d.tccc.qcloud.com" % APP
 
 
@@ -71,36 +71,7 @@ def reset(extension_id):
     return write("ResetExtensionPassword", extension_id)
 
 
-def run_module(main, args, capsys, check_mode=False, diff=False, no_log=False):
-    """Run a module's main() with ``args`` (keys and a high rate_limit added) and return its JSON result."""
-    import json  # pylint: disable=import-outside-toplevel
 
-    import pytest  # pylint: disable=import-outside-toplevel
-    from ansible.module_utils.common import warnings  # pylint: disable=import-outside-toplevel
-    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
-
-    args = dict(args)
-    args.update(secret_id=SECRET_ID, secret_key=SECRET_KEY, sdk_app_id=args.get("sdk_app_id", APP), rate_limit=1000,
-                _ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_no_log=no_log)
-    # warnings are collected process-wide; each run here stands for a process of its own
-    warnings._global_warnings.clear()  # pylint: disable=protected-access
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            main()
-    return json.loads(capsys.readouterr().out)
-
-
-SECRET_ID = "AKIDwrites00000000000000000000000000"
-SECRET_KEY = "writes-secret-key-never-shown-42"
-
-
-def isolated_session(monkeypatch, tmp_path):
-    """A PinnedSession that every Client of a module run sends through, with an empty HOME and
-    environment and a private pacing state directory."""
-    for name in list(os.environ):
-        if name.startswith(("TENCENTCLOUD_", "TCCLI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    monkeypatch.setattr("tempfile.tempdir", None)
-    return PinnedSession().install(monkeypatch)
+def module_args(**args):
+    """A write module's arguments with keys and instance added."""
+    return dict(dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, sdk_app_id=APP), **args)

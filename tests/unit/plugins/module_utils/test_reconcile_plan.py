@@ -32,7 +32,7 @@ def items(*raw, **kwargs):
 
 
 @pytest.mark.parametrize("raw, purge, option, words", [
-    ([{"extension_id": ""}], False, "extensions[0].extension_id", "not an extension number"),
+    ([{"extension_id": ""}], False, "extensions[0].extension_id", "must be an extension number"),
     ([{"extension_id": " 1001"}], False, "extensions[0].extension_id", "surrounding spaces"),
     ([{"extension_id": "1001"}, {"extension_id": "1001"}], False, "extensions", "'1001' is listed twice"),
     ([{"extension_id": "1001", "extension_name": "  "}], False, "extensions[0].extension_name", "must not be empty: omit it to keep the current name"),

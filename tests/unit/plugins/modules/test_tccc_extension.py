@@ -11,8 +11,9 @@ import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
-    create, delete, info, isolated_session, listing, modify, registration, reset, run_module,
+    create, delete, info, listing, modify, module_args, registration, reset,
 )
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
 
 FRONT = info("1001", "Front desk", [1000], "alice@example.com")
 FRONT_FIELDS = {"extension_name": "Front desk", "skill_group_ids": [1000], "relation": "alice@example.com"}
@@ -58,13 +59,13 @@ CASES = {
 
 @pytest.fixture
 def tccc(monkeypatch, tmp_path):
-    session = isolated_session(monkeypatch, tmp_path)
+    session = isolate(monkeypatch, tmp_path)
     yield session
     session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False):
-    return run_module(tccc_extension.main, dict(args, include_registration=False), capsys, check_mode=check_mode, diff=True)
+    return run_main(tccc_extension.main, module_args(include_registration=False, **args), capsys, check_mode=check_mode, diff=True)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -122,7 +123,7 @@ def test_without_reset_password_nothing_changes(tccc, capsys, check_mode):
 def test_registration_facts_are_read_after_the_write(tccc, capsys):
     tccc.expect(listing([], ["2001"]), create("2001", "Desk").result(), registration("2001"),
                 listing([info("2001", "Desk")], ["2001"]))
-    result = run_module(tccc_extension.main, dict(extension_id="2001", extension_name="Desk"), capsys, no_log=True)
+    result = run_main(tccc_extension.main, module_args(extension_id="2001", extension_name="Desk"), capsys, no_log=True)
     assert result["changed"] is True
     assert result["extension"]["password"] == "SipPw-2001"
     assert result["extension"]["outbound_proxy_port"] == 5061

@@ -14,8 +14,9 @@ import pytest
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import base
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extensions
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
-    create, delete, info, isolated_session, listing, modify, reset, run_module,
+    create, delete, info, listing, modify, module_args, reset,
 )
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import unordered
 
 FRONT = info("1001", "Front desk", [1000], "alice@example.com")
@@ -60,13 +61,13 @@ CASES = {
 
 @pytest.fixture
 def tccc(monkeypatch, tmp_path):
-    session = isolated_session(monkeypatch, tmp_path)
+    session = isolate(monkeypatch, tmp_path)
     yield session
     session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False):
-    return run_module(tccc_extensions.main, dict(args, include_registration=False), capsys, check_mode=check_mode, diff=True)
+    return run_main(tccc_extensions.main, module_args(include_registration=False, **args), capsys, check_mode=check_mode, diff=True)
 
 
 def outcomes(**given):
