@@ -71,7 +71,6 @@ def reset(extension_id):
     return write("ResetExtensionPassword", extension_id)
 
 
-
 def module_args(**args):
     """A write module's arguments with keys and instance added."""
     return dict(dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, sdk_app_id=APP), **args)
