@@ -10,6 +10,8 @@ Sections (docs/performance.md explains each and keeps the numbers of one full ru
   forks   20 hosts, forks 20, one extension each (N=200, 50 ms)
   fixed   the fixed cost of one run for one extension (latency 0): module alone vs SDK script
   memory  listing 20 / 1,000 / 10,000 extensions with include_registration=false: peak memory
+  writes  tccc_extensions creating N=300 extensions at 200 ms, the no-op rerun, the same with
+          registration reads, and a loop of tccc_extension over fewer (--loop-n) for comparison
 Prints one line per run, then the tables; writes build/bench/results.md and results.json.
 """
 
@@ -38,6 +40,10 @@ SERIAL_CAP = 100.0
 FORKS = 20
 GRID_CLIENTS = ("playbook", "module", "sdk", "tccli")
 TARGET_RATIO = 1.10
+WRITE_N = 300
+WRITE_LATENCY_MS = 200
+LOOP_N = 50
+TARGET_WRITE_RATIO = 1.15
 TARGET_THROTTLED = 0.02
 
 
@@ -167,11 +173,43 @@ class Bench:
                     self.add("memory", self.runner.playbook(emulator, {"localhost": None}, n, timeout, include_registration=False,
                                                             client="ansible-playbook, list only"))
 
+    def writes(self):
+        """N creates at 200 ms by the module alone, then through ansible-playbook, then the same list again
+        (nothing to do); with registration reads; a loop over tccc_extension. Each creating run starts on
+        a fresh emulator. Floor: N / 20 s for the writes plus one round trip for the listing before them and
+        one for the listing after (the listing of the changed extensions; its chunks go out at once)."""
+        n, latency_ms = self.args.write_n, WRITE_LATENCY_MS
+        latency = latency_ms / 1000.0
+        timeout = run_timeout(n, latency_ms)
+
+        def floor(writes):
+            return writes / RATE + (2 if writes else 1) * latency
+
+        with self.emulator(0, latency_ms) as emulator:
+            self.add("writes", self.runner.write_module(emulator, n, n, timeout), floor(n))
+        with self.emulator(0, latency_ms) as emulator:
+            self.add("writes", self.runner.write_playbook(emulator, "list", n, n, timeout, client="tccc_extensions, creates"), floor(n))
+            row = self.runner.write_playbook(emulator, "list", n, 0, timeout, client="tccc_extensions, no-op rerun")
+            row["note"] = row["note"] or "%d listing calls, %d writes" % (row["listings"], row["writes"])
+            self.add("writes", row, floor(0))
+        with self.emulator(0, latency_ms) as emulator:
+            row = self.runner.write_playbook(emulator, "list", n, n, timeout, include_registration=True,
+                                             client="tccc_extensions, creates + registration")
+            row["note"] = row["note"] or "DescribeExtension reads have their own budget and run alongside the creates"
+            self.add("writes", row, floor(n))
+        loop_n = self.args.loop_n
+        with self.emulator(0, latency_ms) as emulator:
+            row = self.runner.write_playbook(emulator, "loop", loop_n, loop_n, run_timeout(loop_n, latency_ms) + 10.0 * loop_n,
+                                             client="loop of tccc_extension, creates")
+            if row.get("wall") and not row["failures"]:
+                row["note"] = row["note"] or "%.2f s per extension: %.0f s for %d" % (row["wall"] / loop_n, row["wall"] / loop_n * n, n)
+            self.add("writes", row, floor(loop_n))
+
     def run(self):
         started = time.monotonic()
         self.loads.append(os.getloadavg()[0])
         self.probe()
-        sections = self.args.only or ["grid", "forks", "fixed", "memory"]
+        sections = self.args.only or ["grid", "forks", "fixed", "memory", "writes"]
         for section in sections:
             getattr(self, {"fixed": "fixed_cost"}.get(section, section))()
         elapsed = time.monotonic() - started
@@ -219,6 +257,20 @@ class Bench:
             failures = sum(row["failures"] for row in module_rows)
             found.append(("whole grid, module and playbook: 0 failures, at most 2% throttled",
                           "%d failures, worst %.1f%% throttled" % (failures, 100 * worst), not failures and worst <= TARGET_THROTTLED))
+        for client in ("tccc_extensions alone, creates", "tccc_extensions, creates"):
+            creates = next((row for row in self.rows if row["section"] == "writes" and row["client"] == client and row.get("wall") is not None),
+                           None)
+            if creates:
+                found.append(("%s, N=%d at %d ms: at most %.2fx the floor (N / 20 s plus two listing round trips), 0 failures" % (
+                    client, creates["n"], WRITE_LATENCY_MS, TARGET_WRITE_RATIO),
+                    "%.2fx (%.1f s against %.1f s), %d failures, %d throttled" % (
+                        creates["ratio"], creates["wall"], creates["floor"], creates["failures"], creates["throttled"]),
+                    creates["ratio"] <= TARGET_WRITE_RATIO and not creates["failures"]))
+        rerun = next((row for row in self.rows if row["section"] == "writes" and row["client"] == "tccc_extensions, no-op rerun"
+                      and row.get("wall") is not None), None)
+        if rerun:
+            found.append(("tccc_extensions rerun: listing calls only", "%d requests, %d writes" % (rerun["requests"], rerun["writes"]),
+                          rerun["writes"] == 0 and rerun["requests"] == rerun["listings"] and not rerun["failures"]))
         forks = next((row for row in self.rows if row["section"] == "forks"), None)
         if forks:
             found.append(("%d forks, one extension each: 0 failed hosts" % FORKS, "%d failed hosts, %d throttled answers" % (
@@ -236,8 +288,9 @@ class Bench:
             "grid": "Grid: whole instance with registration facts (floor = N / 20 s)",
             "forks": "%d forks, one extension per host (N=200, 50 ms)" % FORKS,
             "memory": "Listing only (include_registration=false), latency 0",
+            "writes": "Writes at %d ms, on an empty instance (floor = writes / 20 s + a listing round trip before and after)" % WRITE_LATENCY_MS,
         }
-        for section in ("grid", "forks", "memory"):
+        for section in ("grid", "forks", "memory", "writes"):
             rows = [row for row in self.rows if row["section"] == section]
             if rows:
                 parts.append("### %s\n\n%s" % (titles[section], report.markdown(rows, report.GRID_COLUMNS)))
@@ -321,12 +374,15 @@ def _clients(text):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="benchmarks/run.sh", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append", choices=("grid", "forks", "fixed", "memory"),
+    parser.add_argument("--only", action="append", choices=("grid", "forks", "fixed", "memory", "writes"),
                         help="run only this section (repeatable); default: all")
     parser.add_argument("--quick", action="store_true", help="a small grid (N=20, latency 0 and 50 ms) to check the harness in a few minutes")
     parser.add_argument("--sizes", type=_numbers, help="grid sizes N, comma-separated (default: %s)" % ",".join(map(str, GRID_N)))
     parser.add_argument("--latencies", type=_numbers, help="grid latencies in ms, comma-separated (default: %s)" % ",".join(map(str, GRID_LATENCY_MS)))
     parser.add_argument("--full", action="store_true", help="also the serial SDK runs skipped for time (N=1000 at 200 ms: about 200 s each)")
+    parser.add_argument("--write-n", type=int, default=WRITE_N, help="extensions created by tccc_extensions in the writes section")
+    parser.add_argument("--loop-n", type=int, default=LOOP_N,
+                        help="extensions created by the loop over tccc_extension in the writes section (one module run each)")
     parser.add_argument("--repeats", type=int, default=7, help="runs per client in the fixed-cost section; the median is reported")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"), help="where results.md, results.json and run directories go")
     parser.add_argument("--clients", type=_clients, default=GRID_CLIENTS,

@@ -24,7 +24,8 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 
 def slug(heading):
     """GitHub's (and myst-parser's) anchor for a heading."""
-    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    # Markup goes, but an underscore inside a word (sip_client) is text, not emphasis, and stays.
+    text = re.sub(r"[`*]|(?<!\w)_|_(?!\w)", "", heading.strip().lower())
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
 

@@ -8,18 +8,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
 
 # The list API documents no maximum page size; its sibling CCC list APIs cap at 100.
 PAGE_SIZE = 100
 # ExtensionIds per DescribeExtensions call: one full page of answers per chunk.
 ID_CHUNK = 100
-# Registration reads in flight. The pacer holds them to the rate limit; this only has to cover
-# the round trip: 20 requests/s x 300 ms (a far region) = 6, with room for slow answers.
-WORKERS = 12
 
 STATUS_NAMES = {0: "offline", 100: "idle", 200: "busy"}
 # Where OutboundProxy carries no port, the SIP default for the transport.
@@ -123,35 +118,32 @@ def registration_facts(response):
     }
 
 
+def read_registration(client, sdk_app_id, extension_id):
+    """The registration facts of one extension; a failure carries ``extension_id``."""
+    try:
+        return registration_facts(client.call("DescribeExtension", {"SdkAppId": sdk_app_id, "ExtensionId": extension_id}))
+    except TcccError as err:
+        err.extension_id = extension_id
+        raise
+
+
 class RegistrationReader:
     """DescribeExtension for many extensions at once, started as the listing pages arrive.
 
-    The client's pacer keeps the calls at the rate limit; the thread pool only keeps enough of
-    them in flight to cover the round trip. After the first failure no further call starts.
+    The client's pacer keeps the calls at the rate limit; the pool only keeps enough of them in
+    flight to cover the round trip. After the first failure no further call starts.
     """
 
     def __init__(self, client, sdk_app_id, workers=WORKERS):
         self.client = client
         self.sdk_app_id = sdk_app_id
-        self.stopped = threading.Event()
-        self.executor = ThreadPoolExecutor(max_workers=workers)
+        self.pool = Workers(workers)
 
     def submit(self, extension_id):
-        return self.executor.submit(self._read, extension_id)
-
-    def _read(self, extension_id):
-        if self.stopped.is_set():
-            return None
-        try:
-            return registration_facts(self.client.call("DescribeExtension", {"SdkAppId": self.sdk_app_id, "ExtensionId": extension_id}))
-        except TcccError as err:
-            self.stopped.set()
-            err.extension_id = extension_id
-            raise
+        return self.pool.submit(read_registration, self.client, self.sdk_app_id, extension_id)
 
     def close(self):
-        self.stopped.set()
-        self.executor.shutdown(wait=True)
+        self.pool.close()
 
 
 def read_extensions(client, sdk_app_id, extension_ids=None, keyword=None, include_status=False, include_registration=True):

@@ -13,6 +13,8 @@ MAX_NAME_LENGTH = 255
 EXTENSION_ID = re.compile(r'^[0-9]{1,20}$')
 
 NOT_FOUND = 'InvalidParameterValue.AccountNotExist'
+# The SDK's list has no code for an unknown agent; its "account does not exist" covers agent accounts too.
+NO_AGENT = 'InvalidParameterValue.AccountNotExist'
 ALREADY_EXISTS = 'FailedOperation.DuplicatedAccount'
 
 
@@ -47,6 +49,14 @@ def _check_skill_groups(instance, params):
         if unknown:
             raise ApiError('InvalidParameterValue.SkillGroupError', 'Skill group %d does not exist in this instance.' % unknown[0])
     return sorted(set(groups))
+
+
+def _check_relation(instance, params):
+    """The bound agent's email; "" unbinds. An email that names no agent of the instance is refused."""
+    relation = params.get('Relation')
+    if relation and not instance.has_agent(relation):
+        raise ApiError(NO_AGENT, 'Agent %s does not exist in instance %d: create the agent first.' % (relation, instance.sdk_app_id))
+    return relation
 
 
 def _info(instance, extension, with_status):
@@ -117,9 +127,9 @@ def create_extension(state, params, uin, now):
         raise ApiError('InvalidParameterValue', 'ExtensionId must be 1 to 20 digits.')
     name = _check_name(params)
     groups = _check_skill_groups(instance, params)
+    relation = _check_relation(instance, params) or ''
     if extension_id in instance.extensions:
         raise ApiError(ALREADY_EXISTS, 'Extension %s already exists in instance %d.' % (extension_id, instance.sdk_app_id))
-    relation = params.get('Relation', '')
     instance.add(Extension(
         extension_id=extension_id,
         name=name,
@@ -141,11 +151,12 @@ def modify_extension(state, params, uin, now):
     extension = _extension(instance, params['ExtensionId'])
     name = _check_name(params)
     groups = _check_skill_groups(instance, params)
+    relation = _check_relation(instance, params)
     extension.name = name
     if groups is not None:
         extension.skill_group_ids = groups
-    if 'Relation' in params:
-        extension.relation = params['Relation']
+    if relation is not None:
+        extension.relation = relation
         extension.relation_name = instance.agent_name(extension.relation)
     extension.modify_time = now
     return {}

@@ -149,13 +149,16 @@ def _extension(where, entry, instance, state, now):
     relation = check.text('relation', '')
     relation_name = check.text('relation_name', None)
     create_time = check.integer('create_time', int(now))
+    if relation_name is None:
+        relation_name = instance.agent_name(relation)
+    instance.add_agent(relation, relation_name)
     instance.add(Extension(
         extension_id=extension_id,
         name=check.text('extension_name', required=True),
         password=check.text('password') or random_password(state.rng),
         skill_group_ids=check.int_list('skill_group_ids', []),
         relation=relation,
-        relation_name=relation_name if relation_name is not None else instance.agent_name(relation),
+        relation_name=relation_name,
         status=status,
         registered=check.boolean('registered', status != 0),
         create_time=create_time,
@@ -178,6 +181,7 @@ def _instances(entries, state, now):
             outbound_proxy=check.text('outbound_proxy', 'sip.tccc.qcloud.com:5061'),
             transport=check.text('transport', 'tls'),
             skill_groups=skill_groups,
+            agents_listed='agents' in entry,
         )
         for agent_index, agent in enumerate(check.items('agents', [])):
             agent_check = _Checker('%s.agents[%d]' % (where, agent_index), agent, AGENT_KEYS)

@@ -27,6 +27,7 @@ def add_generated_extensions(instance, count, rng):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             relation = '%s.%s.%s@example.com' % (first.lower(), last.lower(), extension_id)
             relation_name = '%s %s' % (first, last)
+            instance.add_agent(relation, relation_name)
         status = rng.choice((0, 100, 100, 200))
         created = BASE_TIME + index * 60
         instance.add(Extension(

@@ -60,6 +60,8 @@ class Instance:
     transport: str
     skill_groups: Optional[List[int]] = None
     agents: Dict[str, str] = field(default_factory=dict)
+    # True when the data file lists the instance's agents: a Relation must then name one of them.
+    agents_listed: bool = False
     extensions: Dict[str, Extension] = field(default_factory=dict)
     _order: Optional[List[str]] = None
 
@@ -76,6 +78,14 @@ class Instance:
     def remove(self, extension_id):
         del self.extensions[extension_id]
         self._order = None
+
+    def add_agent(self, email, name):
+        """An agent bound in the data (or generated) exists, whether or not `agents` lists it."""
+        if email and email not in self.agents:
+            self.agents[email] = name
+
+    def has_agent(self, email):
+        return not self.agents_listed or email in self.agents
 
     def agent_name(self, email):
         if not email:

@@ -1,0 +1,421 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Making a TCCC instance's extensions match a list: check, read, plan, write, report.
+
+tccc_extensions runs this on its list and tccc_extension on a list of one, so both modules check,
+compare, write and recover alike. The steps are separate so that each can be tested alone:
+
+* check_items(): bad input fails before any request, naming the option.
+* plan(): the desired items and the current listing give one Task per extension to change, with
+  the exact API calls and the managed fields before and after. Pure; check mode reports the plan
+  without sending any of its calls.
+* Writer.run(): the tasks' calls, concurrently through the shared, paced client (each write action
+  has its own budget of 20 requests per second). The first failure stops further writes.
+* After an ambiguous failure (the request may or may not have been applied) the extension is read
+  again and the outcome decided from what is there; only a write known not to have been applied
+  is sent once more. A lost ResetExtensionPassword answer cannot be decided and fails.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
+    ID_CHUNK, list_extensions, normalize_extension, read_registration,
+)
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
+
+# What the modules manage and show in a diff. Passwords never are.
+MANAGED = ("extension_name", "skill_group_ids", "relation")
+# The options of one item, in the order the modules document them.
+ITEM_OPTIONS = ("extension_id", "state", "extension_name", "skill_group_ids", "relation", "reset_password")
+# Result lists, in the order a write of each kind is reported.
+OUTCOMES = ("created", "updated", "deleted", "reset")
+_OUTCOME = {"CreateExtension": "created", "ModifyExtension": "updated", "DeleteExtension": "deleted",
+            "ResetExtensionPassword": "reset"}
+
+
+def item_argument_spec():
+    """The options of one extension: tccc_extensions' list elements, tccc_extension's own options."""
+    return dict(
+        extension_id=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        extension_name=dict(type="str"),
+        skill_group_ids=dict(type="list", elements="int"),
+        relation=dict(type="str"),
+        # A flag, not a secret: the name only looks like one to Ansible's no_log heuristics.
+        reset_password=dict(type="bool", default=False, no_log=False),
+    )
+
+
+class Item:
+    """One extension as the playbook wants it. None leaves a field as it is."""
+
+    __slots__ = ITEM_OPTIONS + ("where",)
+
+    def __init__(self, where, extension_id, state="present", extension_name=None, skill_group_ids=None, relation=None,
+                 reset_password=False):
+        self.where = where
+        self.extension_id = extension_id
+        self.state = state
+        self.extension_name = extension_name
+        self.skill_group_ids = None if skill_group_ids is None else sorted(set(skill_group_ids))
+        self.relation = relation
+        self.reset_password = reset_password
+
+    def option(self, name):
+        """The option's name as the user wrote it: ``extensions[2].relation``, or ``relation`` alone."""
+        return self.where + name
+
+
+def check_items(raw_items, purge=False, list_option=None):
+    """Items from the module's options, or ConfigError naming the first bad one.
+
+    ``list_option`` is the name of the list option (``extensions``); None when the items are the
+    module's own options (tccc_extension).
+    """
+    items = []
+    for index, raw in enumerate(raw_items):
+        where = "" if list_option is None else "%s[%d]." % (list_option, index)
+        item = Item(where, **dict((name, raw.get(name)) for name in ITEM_OPTIONS if raw.get(name) is not None))
+        _check_item(item, purge)
+        items.append(item)
+    if list_option is not None:
+        check_ids([item.extension_id for item in items], list_option, unique=True)
+    if purge and not items:
+        raise ConfigError("purge: true with an empty %s list would delete every extension of the instance: list the extensions "
+                          "to keep" % list_option, option="purge")
+    return items
+
+
+def _check_item(item, purge):
+    extension_id = item.extension_id
+    check_id(extension_id, item.option("extension_id"))
+    check_not_blank(item.extension_name, item.option("extension_name"), "omit it to keep the current name")
+    for group in item.skill_group_ids or []:
+        if group < 0:
+            raise ConfigError("%s of extension %s: %d is not a skill group id (they are 0 or more)" % (
+                item.option("skill_group_ids"), extension_id, group), option=item.option("skill_group_ids"))
+    relation = item.relation
+    if relation is not None and relation != relation.strip():
+        raise ConfigError("%s of extension %s must be an agent's email without surrounding spaces (\"\" unbinds the agent)" % (
+            item.option("relation"), extension_id), option=item.option("relation"))
+    if item.state == "absent":
+        given = [name for name in MANAGED if getattr(item, name) is not None] + (["reset_password"] if item.reset_password else [])
+        if given:
+            raise ConfigError("%s of extension %s contradicts %s: absent (it is deleted): remove one or the other" % (
+                item.option(given[0]), extension_id, item.option("state")), option=item.option(given[0]))
+        if purge:
+            raise ConfigError("%s: absent for extension %s contradicts purge: true, which keeps exactly the extensions listed: "
+                              "remove the item (purge deletes it) or set purge: false" % (item.option("state"), extension_id),
+                              option=item.option("state"))
+
+
+def items_from_params(params, list_option=None):
+    """The checked items of a module's parameters: its ``list_option`` list, or its own options as one item."""
+    check_sdk_app_id(params["sdk_app_id"])
+    raw = params[list_option] if list_option else [dict((name, params[name]) for name in ITEM_OPTIONS)]
+    return check_items(raw, params.get("purge") or False, list_option)
+
+
+def managed_fields(facts):
+    """The managed fields of normalized facts, comparable with a plan's ``after``."""
+    return {
+        "extension_name": facts.get("extension_name"),
+        "skill_group_ids": sorted(set(facts.get("skill_group_ids") or [])),
+        "relation": facts.get("relation") or "",
+    }
+
+
+class Task:
+    """The calls one extension needs. ``before``/``after``: managed fields, None where it does not exist."""
+
+    def __init__(self, extension_id, before, after, calls):
+        self.extension_id = extension_id
+        self.before = before
+        self.after = after
+        self.calls = calls
+
+    @property
+    def actions(self):
+        return [action for action, _params in self.calls]
+
+
+def plan(items, current, sdk_app_id, purge=False):
+    """The tasks that make ``current`` ({extension_id: normalized facts}) match ``items``, in item
+    order, then purge's deletions in ``current``'s order. Extensions already right get no task.
+
+    Raises ConfigError for an extension to create without ``extension_name``: before any write.
+    """
+    tasks = []
+    for item in items:
+        facts = current.get(item.extension_id)
+        before = None if facts is None else managed_fields(facts)
+        key = {"SdkAppId": sdk_app_id, "ExtensionId": item.extension_id}
+        if item.state == "absent":
+            if before is not None:
+                tasks.append(Task(item.extension_id, before, None, [("DeleteExtension", key)]))
+            continue
+        if before is None:
+            if item.extension_name is None:
+                raise ConfigError("%s is required to create extension %s, which does not exist" % (
+                    item.option("extension_name"), item.extension_id), option=item.option("extension_name"))
+            after = {"extension_name": item.extension_name, "skill_group_ids": item.skill_group_ids or [],
+                     "relation": item.relation or ""}
+            params = dict(key, ExtensionName=item.extension_name)
+            if item.skill_group_ids:
+                params["SkillGroupIds"] = item.skill_group_ids
+            if item.relation:
+                params["Relation"] = item.relation
+            # A new extension has a new password: reset_password asks for nothing more.
+            tasks.append(Task(item.extension_id, None, after, [("CreateExtension", params)]))
+            continue
+        after = dict(before)
+        for name in MANAGED:
+            if getattr(item, name) is not None:
+                after[name] = getattr(item, name)
+        calls = []
+        if after != before:
+            # Every managed field is sent, the unchanged ones as they are: what an omitted field
+            # means to the service then does not matter.
+            calls.append(("ModifyExtension", dict(key, ExtensionName=after["extension_name"], SkillGroupIds=after["skill_group_ids"],
+                                                  Relation=after["relation"])))
+        if item.reset_password:
+            calls.append(("ResetExtensionPassword", key))
+        if calls:
+            tasks.append(Task(item.extension_id, before, after, calls))
+    if purge:
+        named = set(item.extension_id for item in items)
+        for extension_id, facts in current.items():
+            if extension_id not in named:
+                tasks.append(Task(extension_id, managed_fields(facts), None,
+                                  [("DeleteExtension", {"SdkAppId": sdk_app_id, "ExtensionId": extension_id})]))
+    return tasks
+
+
+def outcome_lists(tasks, done=None):
+    """{created: [...], updated: [...], deleted: [...], reset: [...]} of ``tasks``; with ``done`` (a set of
+    (extension_id, action) pairs), only the calls that were made."""
+    lists = dict((name, []) for name in OUTCOMES)
+    for task in tasks:
+        for action in task.actions:
+            if done is None or (task.extension_id, action) in done:
+                lists[_OUTCOME[action]].append(task.extension_id)
+    return lists
+
+
+def diff(tasks):
+    """Ansible's before/after of the managed fields of the extensions that change, keyed by id.
+
+    A password reset alone changes no managed field; it is listed in ``reset`` instead.
+    """
+    before = {}
+    after = {}
+    for task in tasks:
+        if task.before is not None:
+            before[task.extension_id] = task.before
+        if task.after is not None:
+            after[task.extension_id] = task.after
+    return {"before": before, "after": after}
+
+
+class WriteFailed(TcccError):
+    """A write failed: names the extension and what was done before, so that a rerun can finish."""
+
+    def __init__(self, cause, extension_id, done):
+        self.cause = cause
+        self.extension_id = extension_id
+        self.done = done
+        summary = "; ".join("%s %s" % (name, ", ".join(ids)) for name, ids in ((name, done[name]) for name in OUTCOMES) if ids)
+        message = "extension %s: %s. Done before the failure: %s. Run the task again to finish: it sends only what still differs" % (
+            extension_id, cause, summary or "nothing")
+        super(WriteFailed, self).__init__(cause.code, message, cause.request_id)
+
+    def __str__(self):
+        return self.message
+
+    def to_result(self):
+        result = super(WriteFailed, self).to_result()
+        result["error"] = {"code": self.cause.code, "message": self.cause.message}
+        result["extension_id"] = self.extension_id
+        result.update(self.done)
+        return result
+
+
+class Job:
+    """What one worker does for one extension: the task's writes (if any), then a registration read."""
+
+    __slots__ = ("extension_id", "task", "read")
+
+    def __init__(self, extension_id, task, read):
+        self.extension_id = extension_id
+        self.task = task
+        self.read = read
+
+
+class Writer:
+    """Runs jobs concurrently through the shared client, stopping after the first failure.
+
+    A job reads an extension's registration right after writing it: DescribeExtension has its own
+    budget, so the reads cost no time of the writes'.
+    """
+
+    def __init__(self, client, sdk_app_id, check_mode=False, workers=None):
+        self.client = client
+        self.sdk_app_id = sdk_app_id
+        self.check_mode = check_mode
+        self.workers = workers
+        self.done = set()
+        self.passwords = {}
+        self.registration = {}
+        self._lock = threading.Lock()
+
+    def run(self, jobs, tasks):
+        """Raises WriteFailed at the first failure, once the calls already in flight have ended (a
+        write cannot be called back), with what ``tasks`` got done."""
+        pool = Workers(self.workers or WORKERS)
+        failure = None
+        try:
+            futures = [(job, pool.submit(self._job, job, pool.stopped)) for job in jobs]
+            for job, future in futures:
+                try:
+                    future.result()
+                except TcccError as err:
+                    failure = failure or (job, err)
+        finally:
+            pool.close()
+        if failure:
+            job, err = failure
+            raise WriteFailed(err, job.extension_id, outcome_lists(tasks, self.done))
+
+    def _job(self, job, stopped):
+        for action, params in job.task.calls if job.task and not self.check_mode else ():
+            if stopped.is_set():
+                return
+            answer = self._send(job.task, action, params)
+            with self._lock:
+                self.done.add((job.extension_id, action))
+                if answer.get("Password"):
+                    self.passwords[job.extension_id] = answer["Password"]
+        if job.read and not stopped.is_set():
+            found = read_registration(self.client, self.sdk_app_id, job.extension_id)
+            with self._lock:
+                self.registration[job.extension_id] = found
+
+    def _send(self, task, action, params):
+        try:
+            return self.client.call(action, params)
+        except TransportError as err:
+            if not getattr(err, "ambiguous", False):
+                raise
+            return self._settle(task, action, params, err)
+
+    def _settle(self, task, action, params, err):
+        """Decide a write whose answer was lost from what the extension looks like now."""
+        if action == "ResetExtensionPassword":
+            raise TransportError(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
+                                 "it for certain" % err.message, err.request_id, action)
+        current = self.read_managed(task.extension_id)
+        if action == "DeleteExtension" and current is None:
+            return {}
+        if action in ("CreateExtension", "ModifyExtension") and current == task.after:
+            return {}
+        if action == "CreateExtension" and current is not None:
+            raise TransportError(err.code, "%s; the extension exists now, but not as requested: check who else changes it" % err.message,
+                                 err.request_id, action)
+        # Read back, the write is known not to have been applied: sending it once more cannot do it twice.
+        return self.client.call(action, params)
+
+    def read_managed(self, extension_id):
+        for info in list_extensions(self.client, self.sdk_app_id, [extension_id]):
+            facts = normalize_extension(info)
+            if facts["extension_id"] == extension_id:
+                return managed_fields(facts)
+        return None
+
+
+def read_current(client, sdk_app_id, items, purge, workers=None):
+    """{extension_id: facts} in API order: the whole instance with purge, else only the listed ids.
+
+    The ids are listed in chunks of ID_CHUNK at once, so that 300 ids cost one round trip, not three.
+    """
+    ids = [item.extension_id for item in items]
+    chunks = [None] if purge else [ids[start:start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
+    pool = Workers(workers or WORKERS)
+    try:
+        pages = [pool.submit(lambda chunk: list(list_extensions(client, sdk_app_id, chunk)), chunk) for chunk in chunks]
+        current = {}
+        for future in pages:
+            for info in future.result():
+                facts = normalize_extension(info)
+                current[facts["extension_id"]] = facts
+        return current
+    finally:
+        pool.close()
+
+
+def predicted_facts(facts, after, sdk_app_id, extension_id):
+    """What check mode reports for an extension a real run would create or change."""
+    if facts is None:
+        facts = normalize_extension({"ExtensionId": extension_id, "SdkAppId": sdk_app_id})
+    else:
+        facts = dict(facts)
+    facts.update(after)
+    return facts
+
+
+def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_registration=True, workers=None):
+    """Make the instance match ``items``; return the result both modules report.
+
+    Keys: changed, created, updated, deleted, reset, extensions (facts of the items that are
+    present afterwards, in item order), diff. Raises ConfigError before any write for a plan that
+    cannot be carried out, WriteFailed after a failed call, TcccError after a failed listing.
+    """
+    current = read_current(client, sdk_app_id, items, purge, workers)
+    tasks = plan(items, current, sdk_app_id, purge)
+    by_id = dict((task.extension_id, task) for task in tasks)
+    present = [item.extension_id for item in items if item.state == "present"]
+    jobs = []
+    for item in items:
+        # In check mode an extension still to be created has nothing to read.
+        read = include_registration and item.state == "present" and (item.extension_id in current or not check_mode)
+        if item.extension_id in by_id or read:
+            jobs.append(Job(item.extension_id, by_id.get(item.extension_id), read))
+    named = set(item.extension_id for item in items)
+    jobs.extend(Job(task.extension_id, task, False) for task in tasks if task.extension_id not in named)
+    writer = Writer(client, sdk_app_id, check_mode, workers)
+    writer.run(jobs, tasks)
+    changed = [extension_id for extension_id in present if extension_id in by_id and by_id[extension_id].after != by_id[extension_id].before]
+    facts = dict((extension_id, current[extension_id]) for extension_id in present if extension_id not in changed)
+    if check_mode:
+        for extension_id in changed:
+            facts[extension_id] = predicted_facts(current.get(extension_id), by_id[extension_id].after, sdk_app_id, extension_id)
+    else:
+        facts.update(read_current(client, sdk_app_id, [item for item in items if item.extension_id in changed], False, workers))
+    for extension_id, found in writer.registration.items():
+        facts.get(extension_id, {}).update(found)
+    for extension_id, password in writer.passwords.items():
+        facts.get(extension_id, {})["password"] = password
+    result = outcome_lists(tasks)
+    result.update(changed=bool(tasks), extensions=[facts[extension_id] for extension_id in present if extension_id in facts],
+                  diff=diff(tasks))
+    return result
+
+
+def run_for_module(module, client, list_option=None):
+    """What both modules' run() does: reconcile the items of ``module.params``, protect the passwords
+    of the result, and keep the diff only in diff mode."""
+    params = module.params
+    result = reconcile(client, params["sdk_app_id"], items_from_params(params, list_option), params.get("purge") or False,
+                       module.check_mode, params["include_registration"])
+    protect_passwords(module, result["extensions"])
+    if not module._diff:  # pylint: disable=protected-access
+        del result["diff"]
+    return result

@@ -1,0 +1,203 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: tccc_extension
+short_description: Create, change, delete a TCCC extension or reset its SIP password
+version_added: 0.1.0
+description:
+  - Makes one extension (SIP phone) of a Tencent Cloud Contact Center (TCCC) instance exist as described, or not exist.
+  - Reads the extension with C(DescribeExtensions) and sends only what differs (C(CreateExtension), C(ModifyExtension),
+    C(DeleteExtension)), plus C(ResetExtensionPassword) when asked.
+  - This is M(tencentcloud.tccc.tccc_extensions) applied to a list of one; for many extensions that module is much faster than a
+    loop over this one.
+author:
+  - tencentcloud.tccc maintainers (@tencentcloud)
+extends_documentation_fragment:
+  - tencentcloud.tccc.common
+  - tencentcloud.tccc.attributes
+  - tencentcloud.tccc.attributes.check_mode
+  - tencentcloud.tccc.attributes.diff_mode
+  - tencentcloud.tccc.attributes.actiongroup
+options:
+  sdk_app_id:
+    description:
+      - The TCCC instance, the C(SdkAppId) shown in the TCCC console.
+    type: int
+    required: true
+  extension_id:
+    description:
+      - The extension number.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the extension or changes it to match; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  extension_name:
+    description:
+      - The extension's display name. Required to create the extension; changes the name when different.
+    type: str
+  skill_group_ids:
+    description:
+      - The skill groups the extension belongs to, compared as a set (order and repeats do not matter). V([]) removes it from every
+        skill group; omitted leaves them as they are.
+    type: list
+    elements: int
+  relation:
+    description:
+      - The email of the agent bound to the extension. V("") unbinds the agent; omitted leaves the binding as it is.
+      - The agent must exist in the instance.
+    type: str
+  reset_password:
+    description:
+      - Give the extension a new SIP password (C(ResetExtensionPassword)). Always a change.
+      - A new extension already has a new password; this then asks for nothing more.
+    type: bool
+    default: false
+  include_registration:
+    description:
+      - Return the SIP registration facts of the extension, password included, read with C(DescribeExtension) after the change.
+    type: bool
+    default: true
+notes:
+  - With O(include_registration=true), or with O(reset_password=true), the result holds a SIP password. Set C(no_log) on the task.
+    It is protected as M(tencentcloud.tccc.tccc_extension_info) protects passwords.
+  - A write whose answer is lost (timeout, dropped connection, server error) may or may not have been applied. The module reads
+    the extension again and decides from what is there; it sends the write once more only when it was not applied. A lost answer
+    to a password reset cannot be decided that way and fails the task.
+seealso:
+  - module: tencentcloud.tccc.tccc_extensions
+  - module: tencentcloud.tccc.tccc_extension_info
+"""
+
+EXAMPLES = r"""
+- name: Create extension 2001 for Alice in the support skill group
+  tencentcloud.tccc.tccc_extension:
+    sdk_app_id: 1400000000
+    extension_id: "2001"
+    extension_name: Support 1
+    skill_group_ids: [1002]
+    relation: alice@example.com
+  register: phone
+  no_log: true  # the result holds the SIP password
+
+- name: Unbind the agent, keep name and skill groups
+  tencentcloud.tccc.tccc_extension:
+    sdk_app_id: 1400000000
+    extension_id: "2001"
+    relation: ""
+    include_registration: false
+
+- name: Give the phone a new SIP password and template it onto the phone
+  tencentcloud.tccc.tccc_extension:
+    sdk_app_id: 1400000000
+    extension_id: "2001"
+    reset_password: true
+  register: phone
+  no_log: true
+
+- name: Delete extension 2001
+  tencentcloud.tccc.tccc_extension:
+    sdk_app_id: 1400000000
+    extension_id: "2001"
+    state: absent
+"""
+
+RETURN = r"""
+changed:
+  description: Whether the extension was (or, in check mode, would be) created, changed, deleted or given a new password.
+  returned: always
+  type: bool
+extension:
+  description:
+    - The extension as read after the change, with the same keys as one item of
+      RV(tencentcloud.tccc.tccc_extension_info#module:extensions) (without the live status); V({}) when it does not exist.
+    - In check mode, what a real run would leave, as far as it is known without writing.
+    - After a password reset, C(password) is the new password even with O(include_registration=false).
+  returned: success
+  type: dict
+  sample:
+    extension_id: "2001"
+    extension_name: Support 1
+    full_extension_id: 2001@1400000000.tccc.qcloud.com
+    sdk_app_id: 1400000000
+    skill_group_ids: [1002]
+    relation: alice@example.com
+    relation_name: Alice
+    registered: false
+    create_time: 1700000000
+    modify_time: 1700000000
+    extension_domain: 1400000000.tccc.qcloud.com
+    password: "0pMnxfdsdLT6G"
+    outbound_proxy: sip.tccc.qcloud.com:5061
+    outbound_proxy_host: sip.tccc.qcloud.com
+    outbound_proxy_port: 5061
+    transport: tls
+diff:
+  description: The managed fields (C(extension_name), C(skill_group_ids), C(relation)) before and after; V({}) where it does not exist.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: Before the change.
+      type: dict
+    after:
+      description: After the change.
+      type: dict
+error:
+  description: The API's error code and message (or the client's, for network and configuration errors).
+  returned: on failure
+  type: dict
+  contains:
+    code:
+      description: The error code.
+      type: str
+      sample: FailedOperation.DuplicatedAccount
+    message:
+      description: The error message.
+      type: str
+request_id:
+  description: The API's request id of the failed request, for Tencent Cloud support.
+  returned: on failure, when the API answered
+  type: str
+"""
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import (
+    item_argument_spec, items_from_params, managed_fields, run_for_module,
+)
+
+
+def run(module, client):
+    """tccc_extensions' result for a list of one, as this module reports it."""
+    result = run_for_module(module, client)
+    extension = result["extensions"][0] if result["extensions"] else {}
+    one = dict(changed=result["changed"], extension=extension)
+    if "diff" in result:
+        # Unchanged, both sides show the extension as it is.
+        unchanged = {} if result["changed"] or not extension else managed_fields(extension)
+        one["diff"] = dict((side, result["diff"][side].get(module.params["extension_id"], unchanged)) for side in ("before", "after"))
+    return one
+
+
+def main():
+    argument_spec = item_argument_spec()
+    argument_spec.update(
+        sdk_app_id=dict(type="int", required=True),
+        include_registration=dict(type="bool", default=True),
+    )
+    run_module(argument_spec, run, check_params=items_from_params, supports_check_mode=True)
+
+
+if __name__ == "__main__":
+    main()

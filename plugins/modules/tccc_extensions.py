@@ -1,0 +1,247 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, tencentcloud.tccc contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: tccc_extensions
+short_description: Make a list of TCCC extensions exist as described, in one run at the API's rate
+version_added: 0.1.0
+description:
+  - Creates, changes, deletes and resets the password of the extensions (SIP phones) of a Tencent Cloud Contact Center (TCCC)
+    instance so that they match O(extensions); with O(purge=true) it also deletes the extensions the list does not name.
+  - One paged C(DescribeExtensions) listing reads the current state; only the differences are written, concurrently and paced at
+    O(rate_limit) per API action, so 300 new extensions take about 15 seconds at the API's 20 requests per second.
+  - The first failed write stops further writes and fails the task, naming the extension and listing what was already done, so
+    running the task again finishes the job.
+  - M(tencentcloud.tccc.tccc_extension) does the same for one extension; a loop over it costs one module run per item.
+author:
+  - tencentcloud.tccc maintainers (@tencentcloud)
+extends_documentation_fragment:
+  - tencentcloud.tccc.common
+  - tencentcloud.tccc.attributes
+  - tencentcloud.tccc.attributes.check_mode
+  - tencentcloud.tccc.attributes.diff_mode
+  - tencentcloud.tccc.attributes.actiongroup
+options:
+  sdk_app_id:
+    description:
+      - The TCCC instance, the C(SdkAppId) shown in the TCCC console.
+    type: int
+    required: true
+  extensions:
+    description:
+      - The extensions and what each should look like. Each is listed once.
+      - A field left out is left as it is on an extension that exists.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      extension_id:
+        description:
+          - The extension number.
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) creates the extension or changes it to match; V(absent) deletes it.
+        type: str
+        choices: [present, absent]
+        default: present
+      extension_name:
+        description:
+          - The extension's display name. Required to create an extension; changes the name of one that exists when different.
+        type: str
+      skill_group_ids:
+        description:
+          - The skill groups the extension belongs to, compared as a set (order and repeats do not matter). V([]) removes it from
+            every skill group; omitted leaves them as they are.
+        type: list
+        elements: int
+      relation:
+        description:
+          - The email of the agent bound to the extension. V("") unbinds the agent; omitted leaves the binding as it is.
+          - The agent must exist in the instance.
+        type: str
+      reset_password:
+        description:
+          - Give the extension a new SIP password (C(ResetExtensionPassword)). Always a change.
+          - A new extension already has a new password; this then asks for nothing more.
+        type: bool
+        default: false
+  purge:
+    description:
+      - Also delete every extension of the instance that O(extensions) does not name. The listing then reads the whole instance.
+      - An item with O(extensions[].state=absent) contradicts this and is refused, and so is an empty O(extensions).
+    type: bool
+    default: false
+  include_registration:
+    description:
+      - Return the SIP registration facts of each extension listed as present, password included, read with C(DescribeExtension)
+        after its change. These reads have their own budget of 20 requests per second and run alongside the writes.
+    type: bool
+    default: true
+notes:
+  - With O(include_registration=true), or with O(extensions[].reset_password=true), the result holds SIP passwords. Set C(no_log) on the
+    task. They are protected as M(tencentcloud.tccc.tccc_extension_info) protects them.
+  - A write whose answer is lost (timeout, dropped connection, server error) may or may not have been applied. The module reads
+    the extension again and decides from what is there; it sends the write once more only when it was not applied. A lost answer
+    to a password reset cannot be decided that way and fails the task.
+seealso:
+  - module: tencentcloud.tccc.tccc_extension
+  - module: tencentcloud.tccc.tccc_extension_info
+  - name: CreateExtension API
+    description: The Tencent Cloud API that creates an extension.
+    link: https://intl.cloud.tencent.com/document/api/1229/59753
+  - name: ModifyExtension API
+    description: The Tencent Cloud API that changes an extension's name, skill groups and agent.
+    link: https://intl.cloud.tencent.com/document/api/1229/59749
+"""
+
+EXAMPLES = r"""
+- name: Create the support desk's extensions from a list, at the API's rate
+  tencentcloud.tccc.tccc_extensions:
+    sdk_app_id: 1400000000
+    extensions: "{{ agents | map('combine', {'skill_group_ids': [1002]}) | list }}"
+  vars:
+    agents:
+      - {extension_id: "2001", extension_name: "Support 1", relation: alice@example.com}
+      - {extension_id: "2002", extension_name: "Support 2", relation: bob@example.com}
+  register: support
+  no_log: true  # the result holds SIP passwords
+
+- name: Keep exactly these extensions (delete every other one), without reading passwords
+  tencentcloud.tccc.tccc_extensions:
+    sdk_app_id: 1400000000
+    purge: true
+    include_registration: false
+    extensions:
+      - {extension_id: "1001", extension_name: Front desk}
+      - {extension_id: "1002", extension_name: Sales, skill_group_ids: [1001], relation: ""}
+
+- name: Give two phones new passwords and delete a third
+  tencentcloud.tccc.tccc_extensions:
+    sdk_app_id: 1400000000
+    extensions:
+      - {extension_id: "1003", reset_password: true}
+      - {extension_id: "1004", reset_password: true}
+      - {extension_id: "1009", state: absent}
+  register: reset
+  no_log: true
+"""
+
+RETURN = r"""
+changed:
+  description: Whether any extension was (or, in check mode, would be) created, changed, deleted or given a new password.
+  returned: always
+  type: bool
+created:
+  description: The extensions created.
+  returned: always
+  type: list
+  elements: str
+  sample: ["2001", "2002"]
+updated:
+  description: The extensions whose name, skill groups or agent changed.
+  returned: always
+  type: list
+  elements: str
+  sample: ["1002"]
+deleted:
+  description: The extensions deleted, listed ones first, then those deleted by O(purge).
+  returned: always
+  type: list
+  elements: str
+  sample: ["1009"]
+reset:
+  description: The extensions given a new password.
+  returned: always
+  type: list
+  elements: str
+  sample: ["1003"]
+extensions:
+  description:
+    - The extensions of O(extensions) that are present afterwards, in the order listed, with the same keys as
+      RV(tencentcloud.tccc.tccc_extension_info#module:extensions) (without the live status).
+    - In check mode, what a real run would leave, as far as it is known without writing; an extension still to be created has no
+      registration facts yet.
+    - After a password reset, C(password) is the new password even with O(include_registration=false).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - extension_id: "2001"
+      extension_name: Support 1
+      full_extension_id: 2001@1400000000.tccc.qcloud.com
+      sdk_app_id: 1400000000
+      skill_group_ids: [1002]
+      relation: alice@example.com
+      relation_name: Alice
+      registered: false
+      create_time: 1700000000
+      modify_time: 1700000000
+      extension_domain: 1400000000.tccc.qcloud.com
+      password: "0pMnxfdsdLT6G"
+      outbound_proxy: sip.tccc.qcloud.com:5061
+      outbound_proxy_host: sip.tccc.qcloud.com
+      outbound_proxy_port: 5061
+      transport: tls
+diff:
+  description: The managed fields (C(extension_name), C(skill_group_ids), C(relation)) of each extension that changes, by id.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: Before the change; an extension being created is not in it.
+      type: dict
+    after:
+      description: After the change; an extension being deleted is not in it.
+      type: dict
+error:
+  description: The API's error code and message (or the client's, for network and configuration errors).
+  returned: on failure
+  type: dict
+  contains:
+    code:
+      description: The error code.
+      type: str
+      sample: InvalidParameterValue.AccountNotExist
+    message:
+      description: The error message.
+      type: str
+request_id:
+  description: The API's request id of the failed request, for Tencent Cloud support.
+  returned: on failure, when the API answered
+  type: str
+extension_id:
+  description: The extension whose write failed.
+  returned: when a write failed
+  type: str
+  sample: "2002"
+"""
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import item_argument_spec, items_from_params, run_for_module
+
+
+def main():
+    run_module(
+        dict(
+            sdk_app_id=dict(type="int", required=True),
+            extensions=dict(type="list", elements="dict", required=True, options=item_argument_spec()),
+            purge=dict(type="bool", default=False),
+            include_registration=dict(type="bool", default=True),
+        ),
+        lambda module, client: run_for_module(module, client, "extensions"),
+        check_params=lambda params: items_from_params(params, "extensions"),
+        supports_check_mode=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

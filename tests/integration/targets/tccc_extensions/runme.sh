@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# tccc_extensions against two emulators (extensions.yml): "plain" behaves, "lossy" applies every
+# create, modify, delete and password reset and then drops the connection without an answer, the
+# ambiguous failure the module settles by reading the extension again. The whole run is at -vvv
+# and its output, with both emulator logs, is scanned for every SIP password the run saw.
+set -eux
+
+source ../setup_tccc_emulator/emulator.sh
+
+tccc_emulator_start plain --data data.json
+plain=$TCCC_PORT
+tccc_emulator_start lossy --data data.json --drop-rate 1 \
+  --fault-actions CreateExtension,ModifyExtension,DeleteExtension,ResetExtensionPassword
+lossy=$TCCC_PORT
+
+output="$TCCC_WORK/ansible-output.txt"
+passwords="$TCCC_WORK/passwords.txt"
+export ANSIBLE_NOCOLOR=1
+status=0
+ansible-playbook -i localhost, extensions.yml -vvv \
+  -e "port_plain=$plain port_lossy=$lossy passwords_file=$passwords" "$@" >"$output" 2>&1 || status=$?
+set +x  # what follows handles the passwords themselves: keep them out of this script's trace
+if [ "$status" -ne 0 ]; then
+  echo "ansible-playbook failed ($status); the end of its output:" >&2
+  tail -n 150 "$output" >&2
+  exit "$status"
+fi
+# The scan must see what was asked for: a -vvv run whose changes and failures were shown.
+for expected in "ESTABLISH LOCAL CONNECTION" "InvalidParameterValue.AccountNotExist" "Done before the failure" "2030"; do
+  grep -qF -- "$expected" "$output" || { echo "the output lacks \"$expected\": not the -vvv output the scan needs" >&2; exit 1; }
+done
+# The passwords the playbook saw: data.json's, and those of every extension that exists at its end.
+"$TCCC_PYTHON" -c '
+import json, sys
+data = json.load(open("data.json"))
+print("\n".join(ext["password"] for ext in data["instances"][0]["extensions"]))
+' >>"$passwords"
+count=$(sort -u "$passwords" | grep -c . || true)
+[ "$count" -ge 20 ] || { echo "only $count passwords to scan for: the playbook did not write them" >&2; exit 1; }
+leaks=0
+line=0
+while IFS= read -r secret; do
+  line=$((line + 1))
+  for scanned in "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log lossy)"; do
+    found=$(grep -cF -- "$secret" "$scanned" || true)
+    if [ "$found" -ne 0 ]; then
+      echo "LEAK: password #$line appears $found times in $(basename "$scanned")" >&2
+      leaks=$((leaks + 1))
+    fi
+  done
+done < <(sort -u "$passwords")
+echo "scanned $(wc -l <"$output") lines of ansible-playbook -vvv output and 2 emulator logs for $line passwords: $leaks leaks"
+[ "$leaks" -eq 0 ]

@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""tccc_extensions with every HTTP call pinned: each case in four forms (change, change in check mode, no
+change, no change in check mode); a check mode run that sent a write would fail on the unexpected call."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import base
+from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extensions
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
+    create, delete, info, listing, modify, module_args, reset,
+)
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import unordered
+
+FRONT = info("1001", "Front desk", [1000], "alice@example.com")
+SALES = info("1002", "Sales", [1001])
+SPARE = info("1003", "Spare")
+NEW = [info(id_, "Desk " + id_, [1002]) for id_ in ("2001", "2002", "2003")]
+
+
+def fields(extension):
+    return {"extension_name": extension["ExtensionName"], "skill_group_ids": [int(g) for g in extension["SkillGroupId"].split(",") if g],
+            "relation": extension["Relation"]}
+
+
+def new_items():
+    return [{"extension_id": ext["ExtensionId"], "extension_name": ext["ExtensionName"], "skill_group_ids": [1002]} for ext in NEW]
+
+
+# Each case: the module's arguments, the listing before (with the ids it asks for; None: the whole
+# instance), the writes of a real run (fresh calls each time, in any order), the listing after, the
+# ids reported per outcome, and the ids of the listing of the changed extensions after the writes.
+CASES = {
+    "create three": (
+        dict(extensions=new_items() + [{"extension_id": "1001"}]),
+        [FRONT], ["2001", "2002", "2003", "1001"],
+        lambda: [create(ext["ExtensionId"], ext["ExtensionName"], [1002]).result() for ext in NEW],
+        NEW + [FRONT], dict(created=["2001", "2002", "2003"]), ["2001", "2002", "2003"]),
+    "modify two, delete one": (
+        dict(extensions=[{"extension_id": "1001", "relation": ""}, {"extension_id": "1002", "extension_name": "Sales desk"},
+                         {"extension_id": "1003", "state": "absent"}]),
+        [FRONT, SALES, SPARE], ["1001", "1002", "1003"],
+        lambda: [modify("1001", "Front desk", [1000], "").result(), modify("1002", "Sales desk", [1001], "").result(),
+                 delete("1003").result()],
+        [info("1001", "Front desk", [1000]), info("1002", "Sales desk", [1001])], dict(updated=["1001", "1002"], deleted=["1003"]),
+        ["1001", "1002"]),
+    "purge": (
+        dict(extensions=[{"extension_id": "1002"}], purge=True),
+        [FRONT, SALES, SPARE], None,
+        lambda: [delete("1001").result(), delete("1003").result()],
+        [SALES], dict(deleted=["1001", "1003"]), []),
+}
+
+
+@pytest.fixture
+def tccc(monkeypatch, tmp_path):
+    session = isolate(monkeypatch, tmp_path)
+    yield session
+    session.assert_is_done()
+
+
+def run(args, capsys, check_mode=False):
+    return run_main(tccc_extensions.main, module_args(include_registration=False, **args), capsys, check_mode=check_mode, diff=True)
+
+
+def outcomes(**given):
+    return dict(dict(created=[], updated=[], deleted=[], reset=[]), **given)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("check_mode", [False, True], ids=["change", "change in check mode"])
+def test_change(tccc, capsys, case, check_mode):
+    args, before, ids, writes, after, done, changed_ids = CASES[case]
+    tccc.expect(listing(before, ids))
+    if not check_mode:
+        tccc.expect(unordered(*writes()))
+        if changed_ids:
+            tccc.expect(listing([ext for ext in after if ext["ExtensionId"] in changed_ids], changed_ids))
+    result = run(args, capsys, check_mode)
+    assert result["changed"] is True
+    assert dict((key, result[key]) for key in ("created", "updated", "deleted", "reset")) == outcomes(**done)
+    touched = set(sum(done.values(), []))
+    before_by_id = dict((ext["ExtensionId"], fields(ext)) for ext in before)
+    after_by_id = dict((ext["ExtensionId"], fields(ext)) for ext in after)
+    assert result["diff"] == {"before": dict((id_, f) for id_, f in before_by_id.items() if id_ in touched),
+                              "after": dict((id_, f) for id_, f in after_by_id.items() if id_ in touched)}
+    listed = [item["extension_id"] for item in args["extensions"] if item.get("state") != "absent"]
+    assert [ext["extension_id"] for ext in result["extensions"]] == listed
+    assert [fields_of(ext) for ext in result["extensions"]] == [after_by_id[id_] for id_ in listed]
+    sent_writes = [action for action in tccc.actions() if action != "DescribeExtensions"]
+    assert sent_writes == [] if check_mode else sorted(sent_writes) == sorted(call.action for call in writes())
+
+
+def fields_of(extension):
+    return dict((key, extension[key]) for key in ("extension_name", "skill_group_ids", "relation"))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("check_mode", [False, True], ids=["no change", "no change in check mode"])
+def test_no_change(tccc, capsys, case, check_mode):
+    args, _before, ids, _writes, after, _done, _changed = CASES[case]
+    tccc.expect(listing(after, ids))
+    result = run(args, capsys, check_mode)
+    assert result["changed"] is False
+    assert dict((key, result[key]) for key in ("created", "updated", "deleted", "reset")) == outcomes()
+    assert result["diff"] == {"before": {}, "after": {}}
+    assert tccc.actions() == ["DescribeExtensions"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["change", "change in check mode"])
+def test_reset_passwords(tccc, capsys, check_mode):
+    tccc.expect(listing([FRONT, SALES], ["1001", "1002"]))
+    if not check_mode:
+        tccc.expect(unordered(reset("1001").result(Password="NewPw1001xxxx"), reset("1002").result(Password="NewPw1002xxxx")))
+    result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}, {"extension_id": "1002", "reset_password": True}]),
+                 capsys, check_mode)
+    assert result["changed"] is True and result["reset"] == ["1001", "1002"]
+    assert result["diff"] == {"before": {"1001": fields(FRONT), "1002": fields(SALES)}, "after": {"1001": fields(FRONT), "1002": fields(SALES)}}
+    assert [ext.get("password") for ext in result["extensions"]] == ([None, None] if check_mode else ["NewPw1001xxxx", "NewPw1002xxxx"])
+    assert "NewPw" not in repr(result["diff"])
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["no change", "no change in check mode"])
+def test_no_reset_without_reset_password(tccc, capsys, check_mode):
+    tccc.expect(listing([FRONT, SALES], ["1001", "1002"]))
+    result = run(dict(extensions=[{"extension_id": "1001"}, {"extension_id": "1002", "reset_password": False}]), capsys, check_mode)
+    assert result["changed"] is False and result["reset"] == []
+
+
+@pytest.mark.parametrize("extensions, purge, option", [
+    ([{"extension_id": "1001"}, {"extension_id": "1001", "state": "absent"}], False, "extensions"),
+    ([{"extension_id": " 1001"}], False, "extensions[0].extension_id"),
+    ([{"extension_id": "1001"}, {"extension_id": "1002", "state": "absent"}], True, "extensions[1].state"),
+    ([], True, "purge"),
+])
+def test_bad_input_fails_before_any_request(tccc, capsys, extensions, purge, option):
+    result = run(dict(extensions=extensions, purge=purge), capsys)
+    assert result["failed"] is True and result["option"] == option
+    assert tccc.received == []
+
+
+def test_a_failed_write_reports_what_was_done(tccc, capsys):
+    tccc.expect(listing([FRONT], ["1001", "2001"]),
+                unordered(modify("1001", "Lobby", [1000], "alice@example.com").result(),
+                          create("2001", "Desk").error("LimitExceeded.OutOfCountLimit", "too many extensions", "req-5")))
+    result = run(dict(extensions=[{"extension_id": "1001", "extension_name": "Lobby"}, {"extension_id": "2001", "extension_name": "Desk"}]),
+                 capsys)
+    assert result["failed"] is True
+    assert (result["extension_id"], result["created"], result["updated"]) == ("2001", [], ["1001"])
+    assert result["msg"].startswith("extension 2001: CreateExtension failed: LimitExceeded.OutOfCountLimit: too many extensions")
+    assert "Done before the failure: updated 1001." in result["msg"]
+
+
+def test_a_new_password_is_protected_in_the_result(tccc, capsys, monkeypatch):
+    registered = []
+    if base.register_secret is not None:
+        monkeypatch.setattr(base, "register_secret", registered.append)
+    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001xxxx"))
+    result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}]), capsys)
+    assert result["extensions"][0]["password"] == "NewPw1001xxxx"
+    if base.register_secret is None:
+        # 2.19 returns structured warnings; their text is what matters
+        assert "set no_log: true on this task" in json.dumps(result["warnings"])
+    else:
+        assert registered == ["NewPw1001xxxx"]
