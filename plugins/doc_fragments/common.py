@@ -121,7 +121,11 @@ options:
     description:
       - Requests per second, per API action and account, that all runs of the collection's modules on this machine share
         (Ansible forks included). The API allows 20; set it lower when other tools use the same account at the same time.
+      - From V(0.01) to V(1000); values above 20 are only for an endpoint with a higher limit, such as the emulator.
       - After a C(RequestLimitExceeded) answer the pace drops and then recovers.
+      - The shared state is kept in a private directory of the user, C($XDG_RUNTIME_DIR/tccc-pacing) or else C(~/.ansible/tccc-pacing).
+        When it cannot be used the run paces on its own and says why. A slow run never holds the shared budget for more than about
+        one second.
     type: float
     default: 20
   validate_certs:

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RATE_RANGE
 
 # Limits that the API itself sets; checked here so bad input fails before anything is sent.
 MAX_RETRIES = 20
@@ -23,8 +24,9 @@ def check_transport_options(params):
         raise ConfigError("timeout must be a number of seconds above 0, got %s" % params["timeout"], option="timeout")
     if not 0 <= params["retries"] <= MAX_RETRIES:
         raise ConfigError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]), option="retries")
-    if params["rate_limit"] <= 0:
-        raise ConfigError("rate_limit must be above 0 requests per second (the API allows 20), got %s" % params["rate_limit"],
+    low, high = RATE_RANGE
+    if not low <= params["rate_limit"] <= high:  # NaN fails this too
+        raise ConfigError("rate_limit must be from %g to %g requests per second (the API allows 20), got %s" % (low, high, params["rate_limit"]),
                           option="rate_limit")
     region = params.get("region")
     if region is not None and (not region or region != region.strip()):

@@ -71,6 +71,13 @@ def failure_reason(exc):
     return match.group(1).strip() if match else type(exc).__name__
 
 
+def explain_unshared_pacing(err, limiter):
+    """Say, on a final throttling failure, that this run could not share the request budget, and why."""
+    reason = getattr(limiter, "fallback_reason", None)
+    if reason:
+        err.message += " (the request budget was not shared with other runs on this machine: %s)" % reason
+
+
 def parse_answer(status, raw, action):
     """Turn an HTTP answer into the API's ``Response`` dict, or raise ApiError / TransportError.
 
@@ -160,6 +167,8 @@ class Client:
                 if kind == errors.THROTTLED:
                     limiter.throttled()
                 if kind not in (errors.THROTTLED, errors.TRANSIENT) or not self.policy.should_retry(attempt):
+                    if kind == errors.THROTTLED:
+                        explain_unshared_pacing(err, limiter)
                     raise
                 floor = 1.0 / self.rate_limit if kind == errors.THROTTLED and self.rate_limit else 0.0
                 self.sleep(self.policy.delay(attempt, self.rand(), floor))
