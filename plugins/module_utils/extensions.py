@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 
 # The list API documents no maximum page size; its sibling CCC list APIs cap at 100.
 PAGE_SIZE = 100
@@ -253,7 +254,8 @@ def registration_facts(response):
     host, port = _read(fields, "OutboundProxy", split_proxy, transport)
     return {
         "extension_domain": fields.text("ExtensionDomain"),
-        "password": fields.text("Password"),
+        # A secret from the moment it is read, whatever happens to the task afterwards.
+        "password": remember(fields.text("Password")),
         "outbound_proxy": proxy,
         "outbound_proxy_host": host,
         "outbound_proxy_port": port,
