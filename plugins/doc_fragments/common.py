@@ -47,7 +47,8 @@ options:
       - Defaults to environment variable E(TENCENTCLOUD_PROFILE), then E(TCCLI_PROFILE), then V(default). A profile named here or
         in those variables must exist.
       - A tccli profile's C(<profile>.configure) file may supply the region.
-      - Profile files must not be readable by group or others (C(chmod 600)).
+      - A profile file that every user on the machine can read (its mode and the directories above it allow it) is used with a
+        warning naming the C(chmod) that fixes it; tccli's own layout (a 0700 directory) and a file shared with a group pass quietly.
     type: str
   cam_role_name:
     description:

@@ -43,6 +43,8 @@ def run_module(argument_spec, run, check_params=None, **module_kwargs):
         if check_params is not None:
             check_params(module.params)
         client = client_from_params(module.params)
+        for warning in getattr(client.credentials, "warnings", ()):
+            module.warn(warning)
         result = run(module, client)
     except TcccError as err:
         fail_from_error(module, err)

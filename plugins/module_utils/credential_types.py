@@ -75,6 +75,8 @@ class CredentialSource:
 
     def __init__(self, credentials, refresh=None, clock=time.time, region=None):
         self.region = region
+        # What the module should warn about, found while resolving (a key file others can read).
+        self.warnings = []
         self._refresh = refresh
         self._clock = clock
         self._lock = threading.Lock()
