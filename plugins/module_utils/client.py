@@ -36,6 +36,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import clean
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.signer import sign
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "ansible-collection-tencentcloud-tccc/%s" % COLLECTION_VERSION
@@ -185,7 +186,7 @@ class Client:
 
     def __init__(self, credentials, endpoint, service="ccc", version=CCC_VERSION, region=None, language="en-US",
                  timeout=15.0, retries=5, validate_certs=True, rate_limit=20.0, session=None,
-                 clock=time.time, sleep=time.sleep, rand=random.random, limiter_factory=RateLimiter):
+                 clock=time.time, sleep=stop.sleep, rand=random.random, limiter_factory=RateLimiter):
         self.credentials = credentials
         self.endpoint = endpoint
         self.service = service
@@ -229,9 +230,11 @@ class Client:
         skew_corrected = False
         attempt = 0
         while True:
+            stop.check()
             credentials = self.credentials.get()
             limiter = self.limiter(action, credentials.secret_id)
             limiter.acquire()
+            stop.check()  # the pacer's wait may have ended with a stop
             try:
                 response = self._send(action, body, credentials)
                 limiter.succeeded()

@@ -12,7 +12,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors, stop
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError, TransportError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 
@@ -280,7 +280,7 @@ class RegistrationReader:
         return self.executor.submit(self._read, extension_id)
 
     def _read(self, extension_id):
-        if self.stopped.is_set():
+        if self.stopped.is_set() or stop.STOP.is_set():
             return None
         try:
             return registration_facts(self.client.call("DescribeExtension", {"SdkAppId": self.sdk_app_id, "ExtensionId": extension_id}))
@@ -291,7 +291,8 @@ class RegistrationReader:
 
     def close(self):
         self.stopped.set()
-        self.executor.shutdown(wait=True)
+        # After a stop request nothing waits for reads in flight: the process is about to end.
+        self.executor.shutdown(wait=not stop.STOP.is_set())
 
 
 def read_extensions(client, sdk_app_id, extension_ids=None, keyword=None, include_status=False, include_registration=True):

@@ -61,6 +61,8 @@ import stat
 import threading
 import time
 
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
+
 try:
     import fcntl
 except ImportError:  # Windows: no flock, so the budget stays within one process
@@ -413,7 +415,7 @@ class RateLimiter:
     accepted the request. ``shared`` and ``fallback_reason`` tell whether the budget is shared.
     """
 
-    def __init__(self, rate=20.0, key="", state_dir=None, shared=True, clock=time.time, sleep=time.sleep, env=None, home=None):
+    def __init__(self, rate=20.0, key="", state_dir=None, shared=True, clock=time.time, sleep=stop.sleep, env=None, home=None):
         if rate is None:
             rate = 0.0
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate < 0 \
