@@ -89,7 +89,8 @@ options:
     type: str
   endpoint:
     description:
-      - The TCCC API endpoint as V(host), V(host:port), V(https://host[:port]) or V(http://host[:port]).
+      - The TCCC API endpoint as V(host), V(host:port), V(https://host[:port]) or V(http://host[:port]). Without a scheme it is
+        HTTPS; a plain-HTTP server such as the emulator needs V(http://). User info (V(user:password@host)) is refused.
       - Environment variable E(TENCENTCLOUD_CCC_ENDPOINT); default V(ccc.tencentcloudapi.com) (use V(ccc.intl.tencentcloudapi.com)
         for the international site).
       - Point it at the local emulator (C(python tests/emulator)) to test playbooks without a Tencent Cloud account.
@@ -102,7 +103,8 @@ options:
     default: en-US
   timeout:
     description:
-      - Seconds to wait for the connection and for each answer.
+      - Seconds to wait for the connection and for each answer, above 0 and at most 600.
+      - Answers larger than 8 MB are refused while they arrive (a page of 100 extensions is about 40 kB).
     type: float
     default: 15
   retries:

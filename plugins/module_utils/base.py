@@ -16,9 +16,10 @@ import os
 import sys
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import numeric_id_warnings
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
@@ -42,6 +43,8 @@ def run_module(argument_spec, run, check_params=None, **module_kwargs):
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     require_requests(module)
+    for warning in numeric_id_warnings(spec, _load_params()):
+        module.warn(warning)
     stop.handle_signals()
     try:
         if check_params is not None:
