@@ -137,8 +137,8 @@ def test_a_registration_answer_that_is_not_an_object(answer):
 
 
 def test_numbers_sent_as_strings_and_ids_sent_as_numbers_are_read():
-    client = Script(lambda params: {"Total": "1", "ExtensionList": [info(1001, SdkAppId=str(APP), Status="100", Register=1,
-                                                                          CreateTime="1700000000", SkillGroupId=[1000, "1001"])]})
+    item = info(1001, SdkAppId=str(APP), Status="100", Register=1, CreateTime="1700000000", SkillGroupId=[1000, "1001"])
+    client = Script(lambda params: {"Total": "1", "ExtensionList": [item]})
     extensions, missing = ext.read_extensions(client, APP, ["1001"], include_status=True)
     (facts,) = extensions
     assert facts["extension_id"] == "1001" and missing == []
