@@ -24,7 +24,9 @@ APP = 1400000000
 SECRET_ID = "AKIDstub00000000000000000000000000"
 SECRET_KEY = "Zq-stub-secret-key-0123456789"
 # Planted in the malformed answers: none may show up anywhere in a result.
-PASSWORD, TOKEN, TEMP_KEY = "Zq-planted-sip-pw-7Hk2", "Zq-planted-token-4Fq9LmN0pR", "Zq-planted-tmp-key-8Jd3"
+PASSWORD = "Zq-planted-sip-pw-7Hk2"
+TOKEN = "Zq-planted-token-4Fq9LmN0pR"
+TEMP_KEY = "Zq-planted-tmp-key-8Jd3"
 PLANTED = (SECRET_KEY, PASSWORD, TOKEN, TEMP_KEY)
 ROLE = "qcs::cam::uin/100000000001:roleName/stub"
 CASE_SECONDS = 10.0

@@ -22,7 +22,8 @@ from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_
     keys, listing, run, tccc,
 )
 
-NAN, INF = float("nan"), float("inf")
+NAN = float("nan")
+INF = float("inf")
 
 
 def warning_texts(result):
