@@ -18,6 +18,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils import client as
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_types import CredentialSource, Credentials
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TransportError
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import Unpaced
 from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_extension_info import (  # noqa: F401 pylint: disable=unused-import
     keys, listing, run, tccc,
 )
@@ -97,20 +98,7 @@ class _Server:
 def _client(endpoint):
     credentials = CredentialSource(Credentials("AKIDedges0000000000000000000000000", "edges-secret-key-000000000000"))
     return client_mod.Client(credentials, parse_endpoint(endpoint), retries=0, timeout=5, rate_limit=0,
-                             limiter_factory=lambda rate, key: _NoPacing())
-
-
-class _NoPacing:
-    fallback_reason = None
-
-    def acquire(self):
-        return 0.0
-
-    def throttled(self):
-        pass
-
-    def succeeded(self):
-        pass
+                             limiter_factory=Unpaced)
 
 
 def _ok(handler):
