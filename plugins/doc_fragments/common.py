@@ -26,7 +26,8 @@ options:
       - 4. The CAM role O(cam_role_name) of the CVM instance the module runs on, when that option is set.
       - 5. When O(assume_role_arn) is set, the key found above calls STS C(AssumeRole), and the role's temporary keys sign the requests.
       - A key pair is set whole or not at all, and a token is only used with the key of its own source (an environment token never
-        pairs with option keys). Empty values count as unset. A value with leading or trailing white space, half a key pair, a
+        pairs with option keys). Empty values count as unset. A value with leading or trailing white space, with a control character
+        or a character outside Latin-1 (no HTTP header can carry those), half a key pair, a
         profile named but not found, or a file that cannot be read or parsed fails the task before anything is sent, with a message
         that names the option, variable or file and never the value.
     type: str
