@@ -15,10 +15,10 @@ import time
 
 import pytest
 
-from ansible.module_utils.common import warnings
-from ansible.module_utils.testing import patch_module_args
-
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import client as client_mod
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import common
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
 
 APP = 1400000000
 SECRET_ID = "AKIDstub00000000000000000000000000"
@@ -159,10 +159,9 @@ def stub():
 
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
-    for name in list(os.environ):
-        if name.startswith(("TENCENTCLOUD_", "TCCLI_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    """An isolated run whose Clients talk to the stub over real HTTP (no pinned session)."""
+    isolate(monkeypatch, tmp_path)  # its pinned session is replaced by a real one right away
+    monkeypatch.setattr(common, "new_session", client_mod.new_session)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
 
 
@@ -174,17 +173,13 @@ def test_the_table_is_large_enough():
 def test_a_malformed_answer_gives_a_clean_result(stub, isolated, capsys, index):
     name, target, dummy, expected = CASES[index]
     args = dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, sdk_app_id=APP + index, endpoint=stub.endpoint, retries=0, timeout=5,
-                rate_limit=1000, include_registration=target != "list" or expected != "ok")
+                include_registration=target != "list" or expected != "ok")
     if target == "sts":
         args.update(assume_role_arn=ROLE, assume_role_session_name="case-%d" % index, sts_endpoint=stub.endpoint)
-    warnings._global_warnings.clear()
     started = time.monotonic()
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            tccc_extension_info.main()
+    result = run_main(tccc_extension_info.main, args, capsys)
     took = time.monotonic() - started
-    out = capsys.readouterr().out
-    result = json.loads(out)
+    out = json.dumps(result)
     assert took < CASE_SECONDS, "%s took %.1f s" % (name, took)
     for secret in PLANTED:
         assert secret not in out, "%s: a planted secret is in the result" % name
