@@ -21,7 +21,9 @@ import time
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import ratelimit
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, pinned_client
 
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 KEY = "%s|ccc.tencentcloudapi.com|ccc|DescribeExtension" % SECRET_ID
@@ -857,3 +859,23 @@ def test_a_file_removed_by_cleanup_while_opened_is_opened_again(tmp_path):
         os.close(directory)
     limiter.acquire()
     assert limiter.shared and os.path.exists(limiter.path)
+
+
+@pytest.mark.parametrize("state_dir, shared", [("missing", False), (".", True)])
+def test_a_throttling_failure_says_when_the_budget_was_not_shared_and_why(tmp_path, state_dir, shared):
+    # Before, only a run that succeeded warned that pacing was not shared; a run that failed on
+    # throttling said nothing of it.
+    directory = str(tmp_path / state_dir)
+    session = PinnedSession(TcccCall("DescribeExtension", {}).error("RequestLimitExceeded", "too fast"))
+    fake = FakeTime()
+
+    def limiter(rate, key):
+        return RateLimiter(rate=rate, key=key, state_dir=directory, clock=fake.clock, sleep=fake.sleep)
+
+    client = pinned_client(session, retries=0, limiter_factory=limiter)
+    with pytest.raises(ApiError) as caught:
+        client.call("DescribeExtension", {})
+    session.assert_is_done()
+    note = "the request budget was not shared with other runs on this machine: cannot open the directory %s" % directory
+    assert (note in str(caught.value)) is not shared
+    assert SECRET_ID not in str(caught.value)
