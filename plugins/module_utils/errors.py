@@ -127,15 +127,16 @@ class TcccError(Exception):
         self.action = action
 
     def __str__(self):
-        text = "%s: %s" % (self.code, self.message)
+        # Only what came from outside is cleaned: our own hints name options such as security_token.
+        text = clean("%s: %s" % (self.code, self.message))
         if self.action:
             text = "%s failed: %s" % (self.action, text)
         if self.request_id:
-            text += " (request id %s)" % self.request_id
+            text += " (request id %s)" % clean(str(self.request_id))
         help_text = hint(self.code, self.action)
         if help_text:
             text += ". Hint: " + help_text
-        return clean(text)
+        return text
 
     def to_result(self):
         """The structured fields a module returns next to ``msg``."""

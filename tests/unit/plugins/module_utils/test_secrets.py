@@ -163,3 +163,10 @@ def test_an_endpoint_with_user_info_is_refused_showing_the_host_only(value, host
     message = str(caught.value)
     assert "user info" in message and message.endswith(host) and caught.value.option == "endpoint"
     assert "Zq-endpoint-pass" not in message and "user:" not in message.replace("user:password@", "")
+
+
+def test_our_own_hints_are_not_redacted():
+    # The hint names the option security_token, followed by a colon; redaction must not blank the advice.
+    err = ApiError("AuthFailure.TokenFailure", "These are temporary credentials: the X-TC-Token header is required.", "r-1", "DescribeExtensions")
+    assert str(err).endswith("Hint: temporary credentials need a valid, unexpired security_token: check security_token or refresh the "
+                             "credentials")
