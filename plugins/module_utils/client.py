@@ -58,6 +58,8 @@ _REASON = re.compile(r"(\[Errno -?\d+\][^'\")]*|RemoteDisconnected\([^)]*\)|Inco
                      r"Connection (?:aborted|reset|broken)[^'\")]*|Response ended prematurely)")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_LENGTH = re.compile(r"^\s*[0-9]{1,20}\s*$")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+")
 # What OpenSSL says when the other end answers a TLS hello in plain HTTP.
@@ -135,7 +137,7 @@ def parse_answer(status, raw, action, content_type=None):
     error = response.get("Error")
     if isinstance(error, dict):
         code, message = error.get("Code"), error.get("Message")
-        raise ApiError(code if isinstance(code, str) and _NAME.match(code) else "UnknownError",
+        raise ApiError(code if isinstance(code, str) and _CODE.match(code) else "UnknownError",
                        message if isinstance(message, str) else "", request_id, action)
     if status >= 400:
         raise TransportError(errors.HTTP_ERROR, "HTTP %s with an answer that is not an error (Response keys %s, %d bytes)"
@@ -150,7 +152,7 @@ def read_body(answer, action):
     ``iter_content`` (a test double) gives its ``content``.
     """
     length = getattr(answer, "headers", None) and answer.headers.get("Content-Length")
-    if length and length.strip().isdigit() and int(length) > MAX_ANSWER_BYTES:
+    if length and _LENGTH.match(length) and int(length) > MAX_ANSWER_BYTES:
         _close(answer)
         raise _too_large(action)
     chunks = getattr(answer, "iter_content", None)

@@ -176,3 +176,38 @@ def test_an_answer_larger_than_the_cap_is_refused_while_it_streams_in(announce):
     server.thread.join(10)
     # What the server could push before the client hung up: the cap plus socket buffers, not 400 MB.
     assert sent and sent[0] < 64 * 1024 * 1024
+
+
+class _Streamed:
+    """What requests gives for a streamed answer: headers, chunks, close()."""
+
+    def __init__(self, headers, chunks):
+        self.headers = headers
+        self.chunks = chunks
+        self.closed = False
+        self.read = 0
+
+    def iter_content(self, size):
+        for chunk in self.chunks:
+            self.read += len(chunk)
+            yield chunk
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.mark.parametrize("length", ["²", "12abc", "-5", " 40 "])
+def test_an_odd_content_length_is_no_crash(length):
+    answer = _Streamed({"Content-Length": length}, [b'{"Response": {}}'])
+    assert client_mod.read_body(answer, "DescribeExtension") == b'{"Response": {}}' and answer.closed
+
+
+def test_an_endless_stream_is_cut_at_the_cap():
+    def endless():
+        while True:
+            yield b" " * 65536
+
+    answer = _Streamed({}, endless())
+    with pytest.raises(TransportError):
+        client_mod.read_body(answer, "DescribeExtension")
+    assert answer.closed and answer.read <= client_mod.MAX_ANSWER_BYTES + 65536
