@@ -13,6 +13,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors, stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import request_id_of
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError, TransportError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 
@@ -62,15 +63,16 @@ class Fields:
         self.where = where
         if request_id is None and isinstance(data, dict):
             request_id = data.get("RequestId")
-        self.request_id = request_id if isinstance(request_id, str) else None
+        self.request_id = request_id_of(request_id)
         if not isinstance(data, dict):
             self.fail(None, data, "an object")
         self.data = data
 
     def fail(self, name, value, expected):
-        field = "%s of %s" % (name, self.where) if self.where and name else (name or self.where or "whole")
+        field = "%s of %s" % (name, self.where) if self.where and name else (name or self.where)
+        subject = "the answer's %s" % field if field else "the answer"
         found = "a string that is not" if isinstance(value, str) else "%s, expected" % _kind(value)
-        raise TransportError(errors.BAD_RESPONSE, "the answer's %s is %s %s" % (field, found, expected), self.request_id, self.action)
+        raise TransportError(errors.BAD_RESPONSE, "%s is %s %s" % (subject, found, expected), self.request_id, self.action)
 
     def text(self, name):
         """A string or None."""

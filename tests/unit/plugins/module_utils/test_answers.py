@@ -133,7 +133,7 @@ def test_a_malformed_registration_names_the_field_and_the_extension(fields, fiel
 def test_a_registration_answer_that_is_not_an_object(answer):
     client = Script(lambda params: {"Total": 1, "ExtensionList": [info("1001")]}, lambda params: answer)
     err, text = failure(client)
-    assert text.startswith("DescribeExtension failed: BadResponse: extension 1001: the answer's whole is ")
+    assert text.startswith("DescribeExtension failed: BadResponse: extension 1001: the answer is ")
 
 
 def test_numbers_sent_as_strings_and_ids_sent_as_numbers_are_read():
