@@ -25,11 +25,11 @@ on a small state file when the budget is shared across processes):
   successes (``succeeded()``) bring it back, as in TCP's AIMD. Refusals of requests sent within
   a window after a cut do not cut again: the traffic before the cut may still fill the server's
   window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
-  one, and the cut moves ``next`` ``limit`` intervals ahead, spending the burst tolerance: the
+  one, and the cut moves ``next`` ``limit`` intervals ahead (at most ``DEFAULT_LIMIT``), spending the burst tolerance: the
   first request after a cut waits one interval at the new pace and the rest follow evenly spaced,
   so a cut slows the traffic at once, however many threads wait.
 
-A run that asks for less than ``limit`` per window also keeps its own pace in memory (the same
+A run whose rate is below the API's limit (``DEFAULT_LIMIT``) also keeps its own pace in memory (the same
 spacing and window log at its own rate) and takes a slot of the shared budget only once its own
 slot is due, and no shared interval is longer than one guarded window (the shared pace never
 drops below ``MIN_RATE``). So a slow run holds at most about one window of the shared schedule,
