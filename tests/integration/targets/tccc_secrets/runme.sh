@@ -19,7 +19,8 @@ rendered="$TCCC_WORK/phones.txt"
 stub=
 open_home=$(mktemp -d "${TMPDIR:-/tmp}/tccc-open-home.XXXXXX")
 chmod 755 "$open_home"
-trap 'status=$?; rm -rf "$open_home"; [ -z "$stub" ] || kill "$stub" 2>/dev/null; (exit "$status"); tccc_emulator_stop_all' EXIT
+# set +e: the exit status must reach tccc_emulator_stop_all (which reads $?) without ending the trap.
+trap 'status=$?; set +e; rm -rf "$open_home"; [ -z "$stub" ] || kill "$stub" 2>/dev/null; (exit "$status"); tccc_emulator_stop_all' EXIT
 # Malformed answers carrying random secrets, which it adds to $secrets for the scan below.
 "$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" &
 stub=$!
