@@ -26,7 +26,8 @@ options:
       - 4. The CAM role O(cam_role_name) of the CVM instance the module runs on, when that option is set.
       - 5. When O(assume_role_arn) is set, the key found above calls STS C(AssumeRole), and the role's temporary keys sign the requests.
       - A key pair is set whole or not at all, and a token is only used with the key of its own source (an environment token never
-        pairs with option keys). Empty values count as unset. A value with leading or trailing white space, half a key pair, a
+        pairs with option keys). Empty values count as unset. A value with leading or trailing white space, with a control character
+        or a character outside Latin-1 (no HTTP header can carry those), half a key pair, a
         profile named but not found, or a file that cannot be read or parsed fails the task before anything is sent, with a message
         that names the option, variable or file and never the value.
     type: str
@@ -47,7 +48,8 @@ options:
       - Defaults to environment variable E(TENCENTCLOUD_PROFILE), then E(TCCLI_PROFILE), then V(default). A profile named here or
         in those variables must exist.
       - A tccli profile's C(<profile>.configure) file may supply the region.
-      - Profile files must not be readable by group or others (C(chmod 600)).
+      - A profile file that every user on the machine can read (its mode and the directories above it allow it) is used with a
+        warning naming the C(chmod) that fixes it; tccli's own layout (a 0700 directory) and a file shared with a group pass quietly.
     type: str
   cam_role_name:
     description:
@@ -88,7 +90,8 @@ options:
     type: str
   endpoint:
     description:
-      - The TCCC API endpoint as V(host), V(host:port), V(https://host[:port]) or V(http://host[:port]).
+      - The TCCC API endpoint as V(host), V(host:port), V(https://host[:port]) or V(http://host[:port]). Without a scheme it is
+        HTTPS; a plain-HTTP server such as the emulator needs V(http://). User info (V(user:password@host)) is refused.
       - Environment variable E(TENCENTCLOUD_CCC_ENDPOINT); default V(ccc.tencentcloudapi.com) (use V(ccc.intl.tencentcloudapi.com)
         for the international site).
       - Point it at the local emulator (C(python tests/emulator)) to test playbooks without a Tencent Cloud account.
@@ -101,7 +104,8 @@ options:
     default: en-US
   timeout:
     description:
-      - Seconds to wait for the connection and for each answer.
+      - Seconds to wait for the connection and for each answer, above 0 and at most 600.
+      - Answers larger than 8 MB are refused while they arrive (a page of 100 extensions is about 40 kB).
     type: float
     default: 15
   retries:
@@ -121,7 +125,11 @@ options:
     description:
       - Requests per second, per API action and account, that all runs of the collection's modules on this machine share
         (Ansible forks included). The API allows 20; set it lower when other tools use the same account at the same time.
+      - From V(0.01) to V(1000); values above 20 are only for an endpoint with a higher limit, such as the emulator.
       - After a C(RequestLimitExceeded) answer the pace drops and then recovers.
+      - The shared state is kept in a private directory of the user, C($XDG_RUNTIME_DIR/tccc-pacing) or else C(~/.ansible/tccc-pacing).
+        When it cannot be used the run paces on its own and says why. A slow run never holds the shared budget for more than about
+        one second.
     type: float
     default: 20
   validate_certs:

@@ -12,10 +12,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import sys
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import numeric_id_warnings
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
@@ -39,16 +43,35 @@ def run_module(argument_spec, run, check_params=None, **module_kwargs):
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     require_requests(module)
+    for warning in numeric_id_warnings(spec, _load_params()):
+        module.warn(warning)
+    stop.handle_signals()
     try:
         if check_params is not None:
             check_params(module.params)
         client = client_from_params(module.params)
+        for warning in getattr(client.credentials, "warnings", ()):
+            module.warn(warning)
         result = run(module, client)
     except TcccError as err:
         fail_from_error(module, err)
+    except stop.Stopped as stopped:
+        fail_stopped(module, stopped)
     else:
         warn_unshared_pacing(module, client)
         module.exit_json(**result)
+
+
+def fail_stopped(module, stopped):
+    """Fail at once after SIGINT/SIGTERM, without waiting for requests still in flight to end."""
+    try:
+        module.fail_json(msg="%s: no further requests were started, and the run ended without waiting for those in flight"
+                         % stopped.reason, error={"code": "Stopped", "message": stopped.reason}, request_id=None)
+    except SystemExit as done:
+        # sys.exit() would join the worker threads, each maybe in a request of up to `timeout` s.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(done.code if isinstance(done.code, int) else 1)
 
 
 def fail_from_error(module, err):

@@ -12,19 +12,24 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RATE_RANGE
 
 # Limits that the API itself sets; checked here so bad input fails before anything is sent.
 MAX_RETRIES = 20
+# Seconds to wait for an answer: the API answers within seconds, and no request may hang a run.
+MAX_TIMEOUT = 600
 
 
 def check_transport_options(params):
     """The shared options of tccc_argument_spec(): timeout, retries, rate_limit, region."""
-    if params["timeout"] <= 0:
-        raise ConfigError("timeout must be a number of seconds above 0, got %s" % params["timeout"], option="timeout")
+    if not 0 < params["timeout"] <= MAX_TIMEOUT:  # NaN fails this too
+        raise ConfigError("timeout must be a number of seconds above 0 and at most %d, got %s" % (MAX_TIMEOUT, params["timeout"]),
+                          option="timeout")
     if not 0 <= params["retries"] <= MAX_RETRIES:
         raise ConfigError("retries must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]), option="retries")
-    if params["rate_limit"] <= 0:
-        raise ConfigError("rate_limit must be above 0 requests per second (the API allows 20), got %s" % params["rate_limit"],
+    low, high = RATE_RANGE
+    if not low <= params["rate_limit"] <= high:  # NaN fails this too
+        raise ConfigError("rate_limit must be from %g to %g requests per second (the API allows 20), got %s" % (low, high, params["rate_limit"]),
                           option="rate_limit")
     region = params.get("region")
     if region is not None and (not region or region != region.strip()):
@@ -32,6 +37,9 @@ def check_transport_options(params):
 
 
 def check_sdk_app_id(value, option="sdk_app_id"):
+    if isinstance(value, bool):
+        # The argspec's int type lets true through as itself, and true is 1.
+        raise ConfigError("%s must be the SdkAppId number of a TCCC instance, not %s" % (option, str(value).lower()), option=option)
     if value <= 0:
         raise ConfigError("%s must be the positive SdkAppId of a TCCC instance, got %s" % (option, value), option=option)
 
@@ -64,3 +72,27 @@ def check_not_blank(value, option, fix):
     """An optional text that, when set, must hold more than white space; ``fix`` tells what to do instead."""
     if value is not None and not value.strip():
         raise ConfigError("%s must not be empty: %s" % (option, fix), option=option)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def numeric_id_warnings(argument_spec, raw_params):
+    """Warnings for ids (options named ``*_id`` / ``*_ids`` of type str) that YAML gave as numbers.
+
+    Ansible turns them into strings silently, but YAML has already changed some: an unquoted 01002
+    is the octal number 514, 1e3 is 1000.0. ``raw_params`` are the module arguments as received.
+    """
+    warnings = []
+    for name, spec in argument_spec.items():
+        if not name.endswith(("_id", "_ids")) or "str" not in (spec.get("type"), spec.get("elements")):
+            continue
+        for given in [name] + list(spec.get("aliases") or []):
+            value = raw_params.get(given)
+            numbers = [item for item in (value if isinstance(value, list) else [value]) if _is_number(item)]
+            if numbers:
+                warnings.append("%s: %s arrived as %s, not as text: quote ids in YAML (\"01002\"), since an unquoted 01002 is the "
+                                "octal number 514 and 1e3 is 1000.0" % (given, ", ".join(str(item) for item in numbers),
+                                                                        "a number" if len(numbers) == 1 else "numbers"))
+    return warnings

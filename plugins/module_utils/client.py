@@ -33,8 +33,10 @@ except ImportError as exc:  # pragma: no cover - exercised by the module's missi
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError, TransportError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import clean
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.signer import sign
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "ansible-collection-tencentcloud-tccc/%s" % COLLECTION_VERSION
@@ -46,10 +48,23 @@ STS_VERSION = "2018-08-13"
 # Connections kept open per host: enough for the registration workers of one module run.
 POOL_SIZE = 16
 
+# Answers larger than this are refused while they stream in: a page of 100 extensions is about
+# 40 kB, and a runaway or hostile server must not fill the memory of the control node.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+_CHUNK = 65536
+
 _SERVER_TIME = re.compile(r"server time (\d{9,})")
-_EXCERPT_LENGTH = 160
 _REASON = re.compile(r"(\[Errno -?\d+\][^'\")]*|RemoteDisconnected\([^)]*\)|IncompleteRead\([^)]*\)|"
                      r"Connection (?:aborted|reset|broken)[^'\")]*|Response ended prematurely)")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_LENGTH = re.compile(r"^\s*[0-9]{1,20}\s*$")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+")
+# What OpenSSL says when the other end answers a TLS hello in plain HTTP.
+_NOT_TLS = re.compile(r"wrong.version.number|record.layer.failure|unknown.protocol|packet.length.too.long|http.request",
+                      re.IGNORECASE)
 
 
 def server_time_from(message):
@@ -58,11 +73,34 @@ def server_time_from(message):
     return int(match.group(1)) if match else None
 
 
-def excerpt(raw):
-    """A short, single-line view of a body that was not an API answer (an HTML page, a cut body)."""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    text = " ".join(text.split())
-    return text[:_EXCERPT_LENGTH] + ("..." if len(text) > _EXCERPT_LENGTH else "")
+def request_id_of(value):
+    """A request id fit to show: the API's are UUIDs; anything else is not quoted."""
+    return value if isinstance(value, str) and _REQUEST_ID.match(value) else None
+
+
+def key_names(document):
+    """The key names of a JSON object, for a message: at most 10, each a plain identifier."""
+    names = [name if _NAME.match(name) else "?" for name in list(document)[:10]]
+    return ", ".join(names) + (", ..." if len(document) > 10 else "") if names else "none"
+
+
+def describe_body(raw, content_type=None):
+    """A body we cannot use, without quoting it: content type, length, and an HTML page's title.
+
+    A failure message never quotes an answer's values: a cut DescribeExtension or AssumeRole body
+    holds a password or a token.
+    """
+    media = _MEDIA_TYPE.match((content_type or "").strip())
+    parts = [media.group(0).lower() if media else "no content type", "%d bytes" % len(raw)]
+    if not raw:
+        parts[-1] = "empty"
+    match = _TITLE.search(raw[:_CHUNK].decode("utf-8", "replace"))
+    if match:
+        title = " ".join(match.group(1).split())
+        title = "".join(char for char in title if char.isprintable())[:80]
+        if title:
+            parts.append("title %s" % json.dumps(clean(title), ensure_ascii=False))
+    return ", ".join(parts)
 
 
 def failure_reason(exc):
@@ -71,7 +109,14 @@ def failure_reason(exc):
     return match.group(1).strip() if match else type(exc).__name__
 
 
-def parse_answer(status, raw, action):
+def explain_unshared_pacing(err, limiter):
+    """Say, on a final throttling failure, that this run could not share the request budget, and why."""
+    reason = getattr(limiter, "fallback_reason", None)
+    if reason:
+        err.message += " (the request budget was not shared with other runs on this machine: %s)" % reason
+
+
+def parse_answer(status, raw, action, content_type=None):
     """Turn an HTTP answer into the API's ``Response`` dict, or raise ApiError / TransportError.
 
     The body is parsed whatever the Content-Type says: the API reports errors in JSON with HTTP
@@ -79,18 +124,63 @@ def parse_answer(status, raw, action):
     """
     try:
         document = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         code = errors.HTTP_ERROR if status >= 400 else errors.BAD_RESPONSE
-        raise TransportError(code, "HTTP %s with a body that is not a JSON API answer: %s" % (status, excerpt(raw)), action=action)
+        raise TransportError(code, "HTTP %s with a body that is not a JSON API answer (%s)" % (status, describe_body(raw, content_type)),
+                             action=action)
     response = document.get("Response") if isinstance(document, dict) else None
     if not isinstance(response, dict):
-        raise TransportError(errors.BAD_RESPONSE, "HTTP %s with JSON that has no Response object: %s" % (status, excerpt(raw)), action=action)
+        shape = "keys %s" % key_names(document) if isinstance(document, dict) else "not an object"
+        raise TransportError(errors.BAD_RESPONSE, "HTTP %s with JSON that has no Response object (%s, %d bytes)" % (status, shape, len(raw)),
+                             action=action)
+    request_id = request_id_of(response.get("RequestId"))
     error = response.get("Error")
     if isinstance(error, dict):
-        raise ApiError(str(error.get("Code") or "UnknownError"), str(error.get("Message") or ""), response.get("RequestId"), action)
+        code, message = error.get("Code"), error.get("Message")
+        raise ApiError(code if isinstance(code, str) and _CODE.match(code) else "UnknownError",
+                       message if isinstance(message, str) else "", request_id, action)
     if status >= 400:
-        raise TransportError(errors.HTTP_ERROR, "HTTP %s: %s" % (status, excerpt(raw)), response.get("RequestId"), action)
+        raise TransportError(errors.HTTP_ERROR, "HTTP %s with an answer that is not an error (Response keys %s, %d bytes)"
+                             % (status, key_names(response), len(raw)), request_id, action)
     return response
+
+
+def read_body(answer, action):
+    """The body of ``answer``, refused as soon as it grows past MAX_ANSWER_BYTES.
+
+    The session streams (new_session), so nothing larger is ever held; an answer object without
+    ``iter_content`` (a test double) gives its ``content``.
+    """
+    length = getattr(answer, "headers", None) and answer.headers.get("Content-Length")
+    if length and _LENGTH.match(length) and int(length) > MAX_ANSWER_BYTES:
+        _close(answer)
+        raise _too_large(action)
+    chunks = getattr(answer, "iter_content", None)
+    if chunks is None:
+        raw = answer.content
+        if len(raw) > MAX_ANSWER_BYTES:
+            raise _too_large(action)
+        return raw
+    body = bytearray()
+    try:
+        for chunk in chunks(_CHUNK):
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise _too_large(action)
+    finally:
+        _close(answer)
+    return bytes(body)
+
+
+def _too_large(action):
+    return TransportError(errors.BAD_RESPONSE, "the answer is larger than %d MB and was refused while it arrived" % (MAX_ANSWER_BYTES // 1048576),
+                          action=action)
+
+
+def _close(answer):
+    close = getattr(answer, "close", None)
+    if close is not None:
+        close()
 
 
 class Client:
@@ -98,7 +188,7 @@ class Client:
 
     def __init__(self, credentials, endpoint, service="ccc", version=CCC_VERSION, region=None, language="en-US",
                  timeout=15.0, retries=5, validate_certs=True, rate_limit=20.0, session=None,
-                 clock=time.time, sleep=time.sleep, rand=random.random, limiter_factory=RateLimiter):
+                 clock=time.time, sleep=stop.sleep, rand=random.random, limiter_factory=RateLimiter):
         self.credentials = credentials
         self.endpoint = endpoint
         self.service = service
@@ -142,9 +232,11 @@ class Client:
         skew_corrected = False
         attempt = 0
         while True:
+            stop.check()
             credentials = self.credentials.get()
             limiter = self.limiter(action, credentials.secret_id)
             limiter.acquire()
+            stop.check()  # the pacer's wait may have ended with a stop
             try:
                 response = self._send(action, body, credentials)
                 limiter.succeeded()
@@ -160,6 +252,8 @@ class Client:
                 if kind == errors.THROTTLED:
                     limiter.throttled()
                 if kind not in (errors.THROTTLED, errors.TRANSIENT) or not self.policy.should_retry(attempt):
+                    if kind == errors.THROTTLED:
+                        explain_unshared_pacing(err, limiter)
                     raise
                 floor = 1.0 / self.rate_limit if kind == errors.THROTTLED and self.rate_limit else 0.0
                 self.sleep(self.policy.delay(attempt, self.rand(), floor))
@@ -183,8 +277,12 @@ class Client:
         try:
             answer = self.session.post(self.endpoint.url, data=body, headers=headers,
                                        timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
-            raw = answer.content
+            raw = read_body(answer, action)
         except requests.exceptions.SSLError as exc:
+            if _NOT_TLS.search(str(exc)):
+                raise TransportError("TLSError", "%s does not speak HTTPS (it answered the TLS handshake with something else, "
+                                     "such as plain HTTP): if it is a plain-HTTP endpoint like the emulator, write http://%s"
+                                     % (self.endpoint.host, self.endpoint.host), action=action)
             raise TransportError("TLSError", "TLS verification with %s failed (%s): fix the certificate chain, "
                                  "or set validate_certs: false for a test endpoint" % (self.endpoint.host, type(exc).__name__),
                                  action=action)
@@ -194,12 +292,15 @@ class Client:
         except requests.exceptions.RequestException as exc:
             raise TransportError(errors.CONNECTION_ERROR, "connection to %s failed: %s" % (self.endpoint.host, failure_reason(exc)),
                                  action=action)
-        return parse_answer(answer.status_code, raw, action)
+        headers = getattr(answer, "headers", None) or {}
+        return parse_answer(answer.status_code, raw, action, headers.get("Content-Type"))
 
 
 def new_session():
     """A keep-alive session whose pool holds a connection for each concurrent worker."""
     session = requests.Session()
+    # Bodies are read in chunks by read_body(), which refuses one past MAX_ANSWER_BYTES.
+    session.stream = True
     adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)

@@ -24,20 +24,50 @@ ENV_CREDENTIALS_DIR = "TENCENTCLOUD_SHARED_CREDENTIALS_DIR"
 SYSTEM_CREDENTIALS_FILE = "/etc/tencentcloud/credentials"
 
 
-def check_private(path, mode):
-    """Refuse a file that holds keys when group or others can access it (``mode`` is its st_mode)."""
-    if mode & 0o077:
-        raise ConfigError("%s holds keys but group or others can access it (mode %04o): run `chmod 600 %s` "
-                          "(keys in such a file are refused, as ssh refuses such private keys)"
-                          % (path, stat.S_IMODE(mode), path))
+def _reachable_by_others(path):
+    """Whether every directory above ``path`` lets any user through (``o+x``): else the file is out of reach.
+
+    tccli keeps its 0644 files in a directory it forces to 0700; that directory makes them private.
+    """
+    directory = os.path.dirname(os.path.realpath(path))
+    while True:
+        try:
+            mode = os.stat(directory).st_mode
+        except OSError:
+            return True  # cannot tell: assume the worst, which only costs a warning
+        if not mode & stat.S_IXOTH:
+            return False
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return True
+        directory = parent
 
 
-def read_text(path, private):
-    """The file's text, or None when it does not exist. ``private`` files must pass check_private()."""
+def exposure_warning(path, mode):
+    """A warning when every user on the machine can read the file that holds keys, else None.
+
+    Such a file is still used, as the SDK and tccli use it. A file that only its group can read
+    (``0640 root:ansible``) is a deliberate share and passes without a word. The warning names
+    the path and the fix, never a value.
+    """
+    if not mode & stat.S_IROTH or not _reachable_by_others(path):
+        return None
+    return ("%s holds keys and every user on this machine can read it (mode %04o, and no directory above it is closed): run "
+            "`chmod 600 %s`, or `chmod 700` on its directory" % (path, stat.S_IMODE(mode), path))
+
+
+def read_text(path, private, warnings=None):
+    """The file's text, or None when it does not exist.
+
+    For a ``private`` file (one that holds keys) a warning from exposure_warning() is added to
+    ``warnings`` (a list), once per path.
+    """
     try:
         with open(path, "rb") as handle:
             if private:
-                check_private(path, os.fstat(handle.fileno()).st_mode)
+                warning = exposure_warning(path, os.fstat(handle.fileno()).st_mode)
+                if warning and warnings is not None and warning not in warnings:
+                    warnings.append(warning)
             data = handle.read()
     except FileNotFoundError:
         return None
@@ -49,8 +79,8 @@ def read_text(path, private):
         raise ConfigError("%s is not UTF-8 text" % path) from None
 
 
-def read_json_object(path, private):
-    text = read_text(path, private)
+def read_json_object(path, private, warnings=None):
+    text = read_text(path, private, warnings)
     if text is None:
         return None
     try:
@@ -64,12 +94,12 @@ def read_json_object(path, private):
     return data
 
 
-def from_tccli(path, profile, now):
+def from_tccli(path, profile, now, warnings=None):
     """``(Credentials, extras)`` from a tccli ``.credential`` file, or None when it does not exist.
 
     ``extras`` holds the profile's ``role-arn`` and ``role-session-name`` when both are set.
     """
-    data = read_json_object(path, private=True)
+    data = read_json_object(path, True, warnings)
     if data is None:
         return None
     if data.get("type") == "cvm-role":
@@ -108,9 +138,9 @@ def tccli_region(path):
     return check_value(region, "the region in %s" % path)
 
 
-def from_ini(path, profile):
+def from_ini(path, profile, warnings=None):
     """Credentials from the SDK's INI file; None when the file is absent, False when it has no such section."""
-    text = read_text(path, private=True)
+    text = read_text(path, True, warnings)
     if text is None:
         return None
     parser = configparser.ConfigParser(interpolation=None)
@@ -136,7 +166,7 @@ def from_ini(path, profile):
     return Credentials(values[0], values[1], source="profile %s (%s)" % (profile, path))
 
 
-def from_profile(profile, origin, option, env, home, system_file, now):
+def from_profile(profile, origin, option, env, home, system_file, now, warnings=None):
     """Look the profile up in tccli's then the SDK's files.
 
     Returns ``(credentials or None, extras, region, places)``; ``places`` describes what was looked at,
@@ -146,13 +176,13 @@ def from_profile(profile, origin, option, env, home, system_file, now):
     if directory == "~" or directory.startswith("~/"):
         directory = home + directory[1:]
     tccli_file = os.path.join(directory, profile + ".credential")
-    found = from_tccli(tccli_file, profile, now)
+    found = from_tccli(tccli_file, profile, now, warnings)
     if found is not None:
         region = tccli_region(os.path.join(directory, profile + ".configure"))
         return found[0], found[1], region, []
     places = ["%s (absent)" % tccli_file]
     for path in (os.path.join(home, ".tencentcloud", "credentials"), system_file):
-        credentials = from_ini(path, profile)
+        credentials = from_ini(path, profile, warnings)
         if credentials is None:
             places.append("%s (absent)" % path)
             continue

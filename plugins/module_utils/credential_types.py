@@ -9,10 +9,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import threading
 import time
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
+
+# Printable Latin-1, what an HTTP header value can carry: no control characters (C0, DEL, C1).
+_HEADER_SAFE = re.compile(u"^[\u0020-\u007e\u00a0-\u00ff]*$")
 
 # Temporary keys must outlive the request being signed and its retries with backoff.
 REFRESH_MARGIN = 300
@@ -30,6 +35,9 @@ class Credentials:
     def __init__(self, secret_id, secret_key, token=None, expires_at=None, source=""):
         for name, value in zip(self.__slots__, (secret_id, secret_key, token, expires_at, source)):
             object.__setattr__(self, name, value)
+        # Known as secrets from here on, wherever they came from (options, environment, files, STS).
+        remember(secret_key)
+        remember(token)
 
     def __setattr__(self, name, value):
         raise AttributeError("Credentials are immutable")
@@ -67,6 +75,8 @@ class CredentialSource:
 
     def __init__(self, credentials, refresh=None, clock=time.time, region=None):
         self.region = region
+        # What the module should warn about, found while resolving (a key file others can read).
+        self.warnings = []
         self._refresh = refresh
         self._clock = clock
         self._lock = threading.Lock()
@@ -102,6 +112,11 @@ def check_value(value, origin, option=None):
     if value != value.strip():
         raise ConfigError("%s has leading or trailing whitespace, which the API rejects as an unknown key or a bad "
                           "signature: strip it" % origin, option=option)
+    if not _HEADER_SAFE.match(value):
+        # Keys and tokens travel in HTTP headers, which carry Latin-1 only: requests would fail with
+        # an encoding error or a connection error whose text holds the value.
+        raise ConfigError("%s holds a control character (such as a line break) or a character outside Latin-1, which an "
+                          "HTTP header cannot carry: copy the value again without it" % origin, option=option)
     return value
 
 

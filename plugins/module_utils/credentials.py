@@ -158,12 +158,12 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     http_get = http_get or metadata_get
     credentials = _from_options(params) or _from_env(env)
     role, role_origin, role_option = _setting(params, "cam_role_name", env, (ENV_CAM_ROLE_NAME,))
-    extras, region, places = {}, None, []
+    extras, region, places, warnings = {}, None, [], []
     if credentials is None:
         profile, origin, option = _profile_name(params, env)
         # An implicit "default" profile must not override a CVM role that was asked for.
         if origin is not None or role is None:
-            credentials, extras, region, places = from_profile(profile, origin, option, env, home, system_file, clock())
+            credentials, extras, region, places = from_profile(profile, origin, option, env, home, system_file, clock(), warnings)
     if credentials is not None:
         source = CredentialSource(credentials, clock=clock, region=region)
     elif role is not None:
@@ -177,6 +177,7 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     if assume is None:
         if source is None:
             raise _nothing_found(env, places, "no Tencent Cloud credentials found")
+        source.warnings = warnings
         return source
     if source is None:
         raise _nothing_found(env, places, "assume_role_arn is set, but no credentials were found to call AssumeRole with",
@@ -184,4 +185,6 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     if sts_call is None:
         raise ValueError("resolve_credentials needs sts_call when assume_role_arn is set")
     fetch = assume_role_refresher(source, assume[0], assume[1], assume[2], sts_call, clock)
-    return CredentialSource(fetch(), refresh=fetch, clock=clock, region=source.region)
+    assumed = CredentialSource(fetch(), refresh=fetch, clock=clock, region=source.region)
+    assumed.warnings = warnings
+    return assumed

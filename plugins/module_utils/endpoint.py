@@ -36,6 +36,13 @@ def parse_endpoint(value, default_host=CCC_HOST, option="endpoint"):
             raise ConfigError(
                 "%s: scheme %r is not supported: use host, host:port, https://host[:port] or http://host[:port]" % (option, scheme),
                 option=option)
+    authority = text.split("/", 1)[0]
+    if "@" in authority:
+        # user:password@host: refused without echoing it, since the user info may be a password.
+        host = authority.rsplit("@", 1)[1]
+        shown = host if _HOST_PORT.match(host) else "the part after @"
+        raise ConfigError("%s: user info (user:password@) is not allowed in an endpoint, and credentials never go in it: "
+                          "give the host only, %s" % (option, shown), option=option)
     text = text.rstrip("/")
     match = _HOST_PORT.match(text)
     if not match:

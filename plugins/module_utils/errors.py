@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import clean
+
 THROTTLED = "throttled"
 TRANSIENT = "transient"
 SKEW = "skew"
@@ -106,8 +108,9 @@ def hint(code, action=None):
 class TcccError(Exception):
     """Any failure of a TCCC call. Carries the API's code, message and request id.
 
-    Messages are built by us from API answers and never contain credentials: the API does not
-    echo secret keys or tokens, and our transport messages name only hosts and statuses.
+    Messages never quote an answer's values (the client describes a body it cannot use by its
+    status, type, length, key names and title), and whatever a message holds passes
+    redaction.clean() on the way out, which blanks secret-bearing keys and every secret parsed so far.
 
     ``ambiguous`` is True only on a TransportError of a write whose outcome is unknown (timeout,
     dropped connection, cut or non-JSON body, HTTP error page): the write may or may not have been
@@ -124,11 +127,12 @@ class TcccError(Exception):
         self.action = action
 
     def __str__(self):
-        text = "%s: %s" % (self.code, self.message)
+        # Only what came from outside is cleaned: our own hints name options such as security_token.
+        text = clean("%s: %s" % (self.code, self.message))
         if self.action:
             text = "%s failed: %s" % (self.action, text)
         if self.request_id:
-            text += " (request id %s)" % self.request_id
+            text += " (request id %s)" % clean(str(self.request_id))
         help_text = hint(self.code, self.action)
         if help_text:
             text += ". Hint: " + help_text
@@ -137,8 +141,8 @@ class TcccError(Exception):
     def to_result(self):
         """The structured fields a module returns next to ``msg``."""
         return {
-            "error": {"code": self.code, "message": self.message},
-            "request_id": self.request_id,
+            "error": {"code": clean(str(self.code)), "message": clean(self.message)},
+            "request_id": None if self.request_id is None else clean(str(self.request_id)),
         }
 
 
@@ -161,4 +165,4 @@ class ConfigError(TcccError):
         self.option = option
 
     def __str__(self):
-        return self.message
+        return clean(self.message)

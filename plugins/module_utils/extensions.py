@@ -8,7 +8,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError
+import re
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import request_id_of
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
 
 # The list API documents no maximum page size; its sibling CCC list APIs cap at 100.
@@ -21,6 +26,93 @@ STATUS_NAMES = {0: "offline", 100: "idle", 200: "busy"}
 DEFAULT_SIP_PORTS = {"tls": 5061, "wss": 443, "ws": 80}
 DEFAULT_SIP_PORT = 5060
 
+# ASCII digits only: str.isdigit() also accepts superscripts, which int() then refuses.
+_DIGITS = re.compile(r"^[0-9]+$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+
+
+def _kind(value):
+    """A value's JSON type in words, for messages that must not quote the value itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+class Fields:
+    """Typed reads of one object of an API answer.
+
+    A field of the wrong type raises TransportError BadResponse naming the action and the field,
+    never its value (it may be a password). Numbers sent as strings of ASCII digits are read as
+    numbers, and ids sent as numbers as strings: each reading is unambiguous.
+    """
+
+    def __init__(self, data, action, where="", request_id=None):
+        self.action = action
+        self.where = where
+        if request_id is None and isinstance(data, dict):
+            request_id = data.get("RequestId")
+        self.request_id = request_id_of(request_id)
+        if not isinstance(data, dict):
+            self.fail(None, data, "an object")
+        self.data = data
+
+    def fail(self, name, value, expected):
+        field = "%s of %s" % (name, self.where) if self.where and name else (name or self.where)
+        subject = "the answer's %s" % field if field else "the answer"
+        found = "a string that is not" if isinstance(value, str) else "%s, expected" % _kind(value)
+        raise TransportError(errors.BAD_RESPONSE, "%s is %s %s" % (subject, found, expected), self.request_id, self.action)
+
+    def text(self, name):
+        """A string or None."""
+        value = self.data.get(name)
+        if value is None or isinstance(value, str):
+            return value
+        return self.fail(name, value, "a string")
+
+    def ident(self, name):
+        """An id: a string, or a whole number read as its decimal string."""
+        value = self.data.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return self.text(name)
+
+    def integer(self, name, required=False):
+        """A whole number, or a string of ASCII digits; None when absent unless ``required``."""
+        value = self.data.get(name)
+        if value is None and not required:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and _INTEGER.match(value.strip()):
+            return int(value.strip())
+        return self.fail(name, value, "a whole number")
+
+    def flag(self, name):
+        """true/false (or 0/1), or None."""
+        value = self.data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        return self.fail(name, value, "true or false")
+
+    def objects(self, name):
+        """A list of objects (null reads as an empty list), each wrapped in Fields."""
+        value = self.data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            return self.fail(name, value, "a list")
+        return [Fields(item, self.action, "%s[%d]" % (name, index), self.request_id) for index, item in enumerate(value)]
+
 
 def unique(values):
     """Values in first-seen order without repeats."""
@@ -29,12 +121,15 @@ def unique(values):
 
 
 def list_extensions(client, sdk_app_id, extension_ids=None, keyword=None, include_status=False):
-    """Yield the API's ExtensionInfo dicts, page by page, in API order.
+    """Yield each listed extension's ExtensionInfo once (its ExtensionId a string), page by page, in API order.
 
     ``extension_ids`` None lists the whole instance; a list is asked for in chunks of ID_CHUNK.
-    Paging starts at page 0 and stops at Total or at an empty page, never looping on one.
+    Paging starts at page 0 and stops at Total, at an empty page, at a page that brings no
+    extension not seen before (a server that ignores PageNumber), and after the pages that Total
+    implies, whatever the pages hold.
     """
     chunks = [None] if extension_ids is None else [extension_ids[i:i + ID_CHUNK] for i in range(0, len(extension_ids), ID_CHUNK)]
+    seen = set()
     for chunk in chunks:
         params = {"SdkAppId": sdk_app_id, "PageSize": PAGE_SIZE}
         if chunk is not None:
@@ -47,23 +142,53 @@ def list_extensions(client, sdk_app_id, extension_ids=None, keyword=None, includ
         collected = 0
         while True:
             params["PageNumber"] = page
-            response = client.call("DescribeExtensions", params)
-            items = response.get("ExtensionList") or []
-            yield from items
-            collected += len(items)
+            answer = Fields(client.call("DescribeExtensions", params), "DescribeExtensions")
+            total = answer.integer("Total", required=True)
+            if total < 0:
+                answer.fail("Total", total, "a count of 0 or more")
+            new = 0
+            for item in answer.objects("ExtensionList"):
+                extension_id = item.ident("ExtensionId")
+                if extension_id is None:
+                    item.fail("ExtensionId", None, "an extension id")
+                if extension_id in seen:
+                    continue
+                seen.add(extension_id)
+                new += 1
+                info = dict(item.data)
+                info["ExtensionId"] = extension_id
+                yield info
+            collected += new
             page += 1
-            total = response.get("Total")
-            if not items or not isinstance(total, int) or collected >= total:
+            if not new or collected >= total or page * PAGE_SIZE >= total:
                 break
 
 
+class Malformed(ValueError):
+    """A value of an answer that cannot be read as ``expected`` (the message); never holds the value."""
+
+
 def skill_group_ids(value):
-    """The API's comma string ("1000,1001") as a list of int; a list passes through."""
+    """The API's comma string ("1000,1001") as a list of int; a list of ids passes too."""
+    if value is None:
+        return []
     if isinstance(value, list):
-        parts = value
+        parts = [str(part) if isinstance(part, int) and not isinstance(part, bool) else part for part in value]
+    elif isinstance(value, str):
+        parts = value.split(",")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        parts = [str(value)]
     else:
-        parts = str(value or "").split(",")
-    return [int(part) for part in (str(p).strip() for p in parts) if part.isdigit()]
+        raise Malformed("comma-separated skill group ids")
+    ids = []
+    for part in parts:
+        part = part.strip() if isinstance(part, str) else None
+        if part == "":
+            continue
+        if part is None or not _DIGITS.match(part):
+            raise Malformed("comma-separated skill group ids (ASCII digits)")
+        ids.append(int(part))
+    return ids
 
 
 def split_proxy(proxy, transport):
@@ -74,31 +199,46 @@ def split_proxy(proxy, transport):
         return None, None
     if proxy.startswith("["):
         host, _sep, rest = proxy[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
+        if rest and not rest.startswith(":"):
+            raise Malformed("host:port")
+        port = rest[1:]
     elif proxy.count(":") == 1:
         host, port = proxy.split(":")
     else:
         host, port = proxy, ""
-    return host, int(port) if port.isdigit() else default
+    if not port:
+        return host, default
+    if not _DIGITS.match(port) or not 0 < int(port) < 65536:
+        raise Malformed("host:port with a port from 1 to 65535")
+    return host, int(port)
+
+
+def _read(fields, name, parse, *args):
+    """``parse(value, *args)`` of field ``name``; Malformed becomes the BadResponse of ``fields``."""
+    value = fields.data.get(name)
+    try:
+        return parse(value, *args)
+    except Malformed as err:
+        return fields.fail(name, value, str(err))
 
 
 def normalize_extension(info, include_status=False):
     """The facts of one ExtensionInfo, in our snake_case names; unknown API fields are ignored."""
-    register = info.get("Register")
+    info = Fields(info, "DescribeExtensions", "extension %s" % info.get("ExtensionId") if isinstance(info, dict) else "ExtensionList")
     facts = {
-        "extension_id": info.get("ExtensionId"),
-        "extension_name": info.get("ExtensionName"),
-        "full_extension_id": info.get("FullExtensionId"),
-        "sdk_app_id": info.get("SdkAppId"),
-        "skill_group_ids": skill_group_ids(info.get("SkillGroupId")),
-        "relation": info.get("Relation"),
-        "relation_name": info.get("RelationName"),
-        "registered": None if register is None else bool(register),
-        "create_time": info.get("CreateTime"),
-        "modify_time": info.get("ModifyTime"),
+        "extension_id": info.ident("ExtensionId"),
+        "extension_name": info.text("ExtensionName"),
+        "full_extension_id": info.text("FullExtensionId"),
+        "sdk_app_id": info.integer("SdkAppId"),
+        "skill_group_ids": _read(info, "SkillGroupId", skill_group_ids),
+        "relation": info.text("Relation"),
+        "relation_name": info.text("RelationName"),
+        "registered": info.flag("Register"),
+        "create_time": info.integer("CreateTime"),
+        "modify_time": info.integer("ModifyTime"),
     }
     if include_status:
-        status = info.get("Status")
+        status = info.integer("Status")
         facts["status"] = status
         facts["status_name"] = STATUS_NAMES.get(status, "unknown")
     return facts
@@ -106,12 +246,15 @@ def normalize_extension(info, include_status=False):
 
 def registration_facts(response):
     """The SIP registration facts of a DescribeExtension answer."""
-    transport = response.get("Transport")
-    host, port = split_proxy(response.get("OutboundProxy"), transport)
+    fields = Fields(response, "DescribeExtension")
+    transport = fields.text("Transport")
+    proxy = fields.text("OutboundProxy")
+    host, port = _read(fields, "OutboundProxy", split_proxy, transport)
     return {
-        "extension_domain": response.get("ExtensionDomain"),
-        "password": response.get("Password"),
-        "outbound_proxy": response.get("OutboundProxy"),
+        "extension_domain": fields.text("ExtensionDomain"),
+        # A secret from the moment it is read, whatever happens to the task afterwards.
+        "password": remember(fields.text("Password")),
+        "outbound_proxy": proxy,
         "outbound_proxy_host": host,
         "outbound_proxy_port": port,
         "transport": transport,

@@ -28,8 +28,9 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import prot
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError, TransportError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
-    ID_CHUNK, list_extensions, normalize_extension, read_registration,
+    ID_CHUNK, Fields, list_extensions, normalize_extension, read_registration,
 )
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
 
 # What the modules manage and show in a diff. Passwords never are.
@@ -302,8 +303,10 @@ class Writer:
             answer = self._send(job.task, action, params)
             with self._lock:
                 self.done.add((job.extension_id, action))
-                if answer.get("Password"):
-                    self.passwords[job.extension_id] = answer["Password"]
+                # Checked and recorded as a secret the moment it is read, like DescribeExtension's.
+                password = remember(Fields(answer, action).text("Password"))
+                if password:
+                    self.passwords[job.extension_id] = password
         if job.read and not stopped.is_set():
             found = read_registration(self.client, self.sdk_app_id, job.extension_id)
             with self._lock:

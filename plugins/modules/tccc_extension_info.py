@@ -36,6 +36,8 @@ options:
     description:
       - The extensions to read. Omit to read every extension of the instance; an empty list reads none.
       - Ids that do not exist are listed in RV(missing_extension_ids); that is not an error.
+      - Quote ids in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number is
+        read as its decimal text, with a warning.
     type: list
     elements: str
     aliases: [extension_id]

@@ -77,6 +77,9 @@ def parse_body(body):
         params = json.loads(body.decode('utf-8'))
     except (UnicodeDecodeError, ValueError):
         raise ApiError('InvalidParameter', 'The request body is not valid UTF-8 JSON.') from None
+    except RecursionError:
+        # json gives up on deeply nested arrays or objects with RecursionError, not ValueError.
+        raise ApiError('InvalidParameter', 'The request body nests arrays or objects too deeply.') from None
     if not isinstance(params, dict):
         raise ApiError('InvalidParameter', 'The request body must be a JSON object of parameters.')
     return params

@@ -178,3 +178,14 @@ def test_oversized_and_unreadable_bodies(world_emulator):
     assert too_big.startswith(b'HTTP/1.1 200 ')
     assert json.loads(too_big.split(b'\r\n\r\n', 1)[1])['Response']['Error']['Code'] == 'RequestSizeLimitExceeded'
     assert exchange(b'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n').startswith(b'HTTP/1.1 400 ')
+
+
+@pytest.mark.parametrize('opening, closing', [(b'[', b']'), (b'{"a":', b'}')])
+def test_a_deeply_nested_body_is_a_parameter_error_not_an_internal_one(world_emulator, keys, opening, closing):
+    # json gives up on deep nesting with RecursionError, which is not a ValueError: the emulator
+    # answered InternalError and logged a traceback.
+    depth = 100000
+    body = b'{"SdkAppId": ' + opening * depth + b'1' + closing * depth + b'}'
+    reply = world_emulator.call('DescribeExtension', body=body, key=keys['a'])
+    assert (reply.status, reply.code) == (200, 'InvalidParameter')
+    assert 'Traceback' not in world_emulator.stderr_text()

@@ -36,6 +36,8 @@ def isolate(monkeypatch, tmp_path):
         if name.startswith(("TENCENTCLOUD_", "TCCLI_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
+    # The pacing state goes to $XDG_RUNTIME_DIR when it is set, else under HOME: keep it in tmp_path.
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
     return PinnedSession().install(monkeypatch)

@@ -15,9 +15,20 @@ strict=$TCCC_PORT
 output="$TCCC_WORK/ansible-output.txt"
 secrets="$TCCC_WORK/secrets.txt"
 rendered="$TCCC_WORK/phones.txt"
+# A home directory every user can traverse (TCCC_WORK is private), for a key file others can read.
+stub=
+open_home=$(mktemp -d "${TMPDIR:-/tmp}/tccc-open-home.XXXXXX")
+chmod 755 "$open_home"
+# set +e: the exit status must reach tccc_emulator_stop_all (which reads $?) without ending the trap.
+trap 'status=$?; set +e; rm -rf "$open_home"; [ -z "$stub" ] || kill "$stub" 2>/dev/null; (exit "$status"); tccc_emulator_stop_all' EXIT
+# Malformed answers carrying random secrets, which it adds to $secrets for the scan below.
+"$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" &
+stub=$!
+until [ -s "$TCCC_WORK/stub.port" ]; do kill -0 "$stub"; sleep 0.1; done
+port_stub=$(cat "$TCCC_WORK/stub.port")
 
 set +x  # what follows handles the secrets themselves: keep them out of this script's trace
-"$TCCC_PYTHON" - data.json "$secrets" "$TCCC_WORK" <<'EOF'
+"$TCCC_PYTHON" - data.json "$secrets" "$TCCC_WORK" "$open_home" <<'EOF'
 import json
 import os
 import sys
@@ -39,6 +50,18 @@ for home, key in (("home-profile", permanent["secret_key"]), ("home-spaced", per
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         json.dump({"secretId": permanent["secret_id"], "secretKey": key}, handle)
+
+# The SDK's INI file as many write it: 0644 in an open ~/.tencentcloud, which the module must use
+# with a warning. Only the token that secrets_malformed.yml sends is planted here besides.
+open_home = sys.argv[4]
+os.makedirs(os.path.join(open_home, ".tencentcloud"))
+os.chmod(os.path.join(open_home, ".tencentcloud"), 0o755)
+path = os.path.join(open_home, ".tencentcloud", "credentials")
+with open(path, "w") as handle:
+    handle.write("[default]\nsecret_id = %s\nsecret_key = %s\n" % (permanent["secret_id"], permanent["secret_key"]))
+os.chmod(path, 0o644)
+with open(secrets_file, "a") as handle:
+    handle.write("ZqBadTokenA1b2\n")
 EOF
 # The temporary key and its token come from the environment, which -vvv does not print (a task's
 # environment keyword would be: it is part of the command line shown).
@@ -59,6 +82,8 @@ ansible-playbook -i localhost, secrets_read.yml -vvv \
 unset TENCENTCLOUD_SECRET_ID TENCENTCLOUD_SECRET_KEY TENCENTCLOUD_SECURITY_TOKEN
 ansible-playbook -i localhost, secrets_profiles.yml -vvv \
   -e "port_plain=$plain tccc_tmp=$TCCC_WORK" >>"$output" 2>&1 || status=$?
+ansible-playbook -i localhost, secrets_malformed.yml -vvv \
+  -e "port_stub=$port_stub port_plain=$plain open_home=$open_home" >>"$output" 2>&1 || status=$?
 if [ "$status" -ne 0 ]; then
   set +x
   echo "ansible-playbook failed ($status); the end of its output:" >&2
@@ -69,13 +94,13 @@ fi
 set +x
 # The scan must see what was asked for: two -vvv runs, the no_log result, the failures.
 for expected in "ESTABLISH LOCAL CONNECTION" "no_log: true" "InvalidParameterValue.InstanceNotExist" "RequestLimitExceeded" \
-  "leading or trailing whitespace"; do
+  "leading or trailing whitespace" "not a JSON API answer" "holds a control character" "every user on this machine can read"; do
   if ! grep -qF -- "$expected" "$output"; then
     echo "the captured output lacks \"$expected\": it is not the -vvv output the scan needs" >&2
     exit 1
   fi
 done
-[ "$(grep -c '^PLAY RECAP' "$output")" -eq 2 ]
+[ "$(grep -c '^PLAY RECAP' "$output")" -eq 3 ]
 # ansible-core 2.22 and later mask the passwords the module registers as secrets.
 if "$TCCC_PYTHON" -c 'import sys, ansible.release as r; sys.exit(tuple(map(int, r.__version__.split(".")[:2])) < (2, 22))'; then
   grep -qF "registered password: \$REDACTED\$" "$output" || { echo "ansible-core >= 2.22 did not mask a registered password" >&2; exit 1; }

@@ -311,9 +311,8 @@ def test_transport_failure_messages_are_short_and_useful():
     client, _sleeps = make_client(session, retries=0)
     with pytest.raises(TransportError) as info:
         client.call("DescribeExtension", {})
-    message = info.value.message
-    assert message.startswith("HTTP 502 with a body that is not a JSON API answer: <html> <body> <h1>502 Bad Gateway</h1>")
-    assert message.endswith("...") and len(message) < 260
+    # Described, never quoted: a cut answer may hold a password or a token.
+    assert info.value.message == "HTTP 502 with a body that is not a JSON API answer (no content type, 453 bytes)"
 
 
 def test_tls_failure_is_not_retried_and_points_at_validate_certs():

@@ -13,7 +13,11 @@ __metaclass__ = type
 import http.server
 import json
 import os
+import pathlib
+import shutil
 import socket
+import stat
+import tempfile
 import threading
 import traceback
 
@@ -429,12 +433,60 @@ def test_profile_name_must_not_be_a_path(ctx):
         assert "must not be a path" in str(ctx.error({"profile": name}))
 
 
+@pytest.fixture
+def open_home(tmp_path):
+    """A home directory every user can traverse, as most are (pytest's own temp root is 0700)."""
+    base = tempfile.mkdtemp(prefix="tccc-open-home-", dir="/tmp")
+    if not os.stat("/tmp").st_mode & stat.S_IXOTH:
+        pytest.skip("/tmp is closed to other users here")
+    os.chmod(base, 0o755)
+    ctx = Ctx(tmp_path)
+    ctx.home = pathlib.Path(base) / "home"
+    ctx.home.mkdir(mode=0o755)
+    os.chmod(str(ctx.home), 0o755)
+    yield ctx
+    shutil.rmtree(base)
+
+
+def test_tccli_layout_of_a_private_directory_and_a_0644_file_is_accepted_quietly(open_home):
+    # tccli writes ~/.tccli/<profile>.credential with the umask (0644) in a directory it forces to 0700.
+    path = open_home.tccli(mode=0o644)
+    os.chmod(str(path.parent), 0o700)
+    source = open_home.resolve()
+    assert pair(source.get())[:2] == (TCCLI["secretId"], TCCLI["secretKey"])
+    assert source.warnings == []
+
+
 @pytest.mark.parametrize("which", ["tccli", "ini"])
-@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o700 | 0o002])
-def test_key_files_open_to_others_are_refused(ctx, which, mode):
-    path = ctx.tccli(mode=mode) if which == "tccli" else ctx.ini(mode=mode)
-    err = ctx.error()
-    assert str(path) in str(err) and "chmod 600 %s" % path in str(err)
+@pytest.mark.parametrize("mode", [0o644, 0o604, 0o666])
+def test_a_key_file_every_user_can_read_is_used_with_one_warning(open_home, which, mode):
+    path = open_home.tccli(mode=mode) if which == "tccli" else open_home.ini(mode=mode)
+    os.chmod(str(path.parent), 0o755)
+    source = open_home.resolve()
+    assert source.get().secret_id == (TCCLI["secretId"] if which == "tccli" else INI_ID)
+    (warning,) = source.warnings
+    assert str(path) in warning and "chmod 600 %s" % path in warning and "every user" in warning
+    assert_no_secret(warning)
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o660, 0o620])
+def test_a_group_shared_key_file_is_used_quietly(open_home, mode):
+    # A shared /etc/tencentcloud/credentials, 0640 root:ansible: refusing it (and the old advice,
+    # chmod 600) locked out every member of the group.
+    path = open_home.ini(path=open_home.home / "etc" / "credentials", mode=mode)
+    os.chmod(str(path.parent), 0o755)
+    if os.geteuid() == 0:
+        os.chown(str(path), 0, 65534)
+    open_home.etc = path
+    source = open_home.resolve()
+    assert source.get().secret_id == INI_ID and source.warnings == []
+
+
+def test_a_file_inside_a_closed_directory_is_private(ctx):
+    # pytest's temp root is closed to others: whatever the file's mode, nobody else reaches it.
+    ctx.ini(mode=0o644)
+    source = ctx.resolve()
+    assert source.get().secret_id == INI_ID and source.warnings == []
 
 
 @pytest.mark.parametrize("mode", [0o600, 0o400])

@@ -32,7 +32,7 @@ def test_parse_endpoint(value, url, host):
 @pytest.mark.parametrize("value, words", [
     ("ftp://host", "scheme 'ftp'"),
     ("https://host/path", "no path"),
-    ("https://user@host", "no path, user"),
+    ("https://user@host", "user info (user:password@) is not allowed"),
     ("host:0", "out of range"),
     ("host:70000", "out of range"),
     ("host:port", "not a host name"),

@@ -21,7 +21,9 @@ import time
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import ratelimit
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, pinned_client
 
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 KEY = "%s|ccc.tencentcloudapi.com|ccc|DescribeExtension" % SECRET_ID
@@ -684,3 +686,196 @@ def test_rate_zero_turns_pacing_off(tmp_path, rate):
 def test_invalid_rates_are_refused(rate):
     with pytest.raises(ValueError):
         RateLimiter(rate=rate, key=KEY)
+
+
+def _probe_after(vt, limiter, start_after, count=20):
+    """A body that waits ``start_after`` seconds, then acquires ``count`` times; returns its waits."""
+    waits = []
+
+    def run():
+        vt.sleep(start_after)
+        for dummy in range(count):
+            waits.append(limiter.acquire())
+    return run, waits
+
+
+@pytest.mark.parametrize("slow_rate", [0.01, 1.0, 5.0])
+def test_a_slow_run_never_makes_a_default_run_wait_more_than_a_window(tmp_path, slow_rate):
+    # Twelve registration workers of a slow run share the key with a default run that starts 3 s
+    # later: before, each slow reservation pushed the shared schedule one slow interval (103 s at
+    # 0.01/s), and the default run waited for all of them.
+    vt = VirtualTime()
+    slow = paced(tmp_path, vt, rate=slow_rate)
+    fast = paced(tmp_path, vt)
+    slow_stamps = []
+
+    def slow_worker():
+        slow.acquire()
+        slow_stamps.append(vt.clock())
+
+    probe, waits = _probe_after(vt, fast, 3.0)
+    vt.run([slow_worker] * 12 + [probe])
+    assert waits[0] <= WINDOW_G + 1e-9
+    assert sum(waits) <= 2 * WINDOW_G + 1e-9
+    # The slow run still keeps its own pace.
+    spacing = (1.0 + ratelimit.GUARD) / slow_rate
+    assert slow_stamps[-1] - slow_stamps[0] >= (math.ceil(12 / slow.limit) - 1) * max(WINDOW_G, spacing) - 1e-6
+
+
+@pytest.mark.parametrize("fields", [
+    {"next": 1e12}, {"log": [1e12]}, {"cut_at": 1e12}, {"rate": 1e-12}, {"rate": 1e9}, {"updated": 1e12},
+    {"next": 1000.0 + 3600.0},
+])
+def test_absurd_stored_values_are_a_fresh_budget(tmp_path, fields):
+    state = {"v": 1, "next": 1000.0, "log": [], "rate": None, "cut_at": 0.0, "epoch": 3, "updated": 999.0}
+    state.update(fields)
+    path = tmp_path / ratelimit.state_file_name(KEY)
+    path.write_text(json.dumps(state))
+    os.chmod(str(path), 0o600)
+    fake = FakeTime()
+    limiter = paced(tmp_path, fake)
+    assert at_once([limiter.acquire() for dummy in range(20)])
+    assert limiter.current_rate() == 20.0
+    stored = json.loads(path.read_text())
+    assert stored["next"] < fake.now + 2 and max(stored["log"]) <= fake.now and stored["rate"] is None
+
+
+@pytest.mark.parametrize("rate", [1e-12, 0.001, 1e6, 1e300])
+def test_rates_outside_the_documented_range_are_refused(rate):
+    with pytest.raises(ValueError, match="from 0.01 to 1000"):
+        RateLimiter(rate=rate, key=KEY)
+
+
+def _default_limiter(env, home, fake=None):
+    fake = fake or FakeTime()
+    return RateLimiter(rate=20, key=KEY, clock=fake.clock, sleep=fake.sleep, env=env, home=str(home))
+
+
+def test_state_lives_in_the_private_runtime_directory_not_the_temp_directory(tmp_path, monkeypatch):
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    limiter = _default_limiter({"XDG_RUNTIME_DIR": str(runtime)}, tmp_path / "home")
+    limiter.acquire()
+    directory = runtime / ratelimit.STATE_DIR_NAME
+    assert limiter.shared and os.path.dirname(limiter.path) == str(directory)
+    assert os.stat(str(directory)).st_mode & 0o777 == 0o700
+    assert len(state_files(directory)) == 1 and os.listdir(str(temp)) == []
+
+
+@pytest.mark.parametrize("runtime_mode", [None, 0o755])
+def test_without_a_private_runtime_directory_the_state_goes_under_home(tmp_path, runtime_mode):
+    env = {}
+    if runtime_mode is not None:
+        runtime = tmp_path / "run"
+        runtime.mkdir()
+        os.chmod(str(runtime), runtime_mode)
+        env["XDG_RUNTIME_DIR"] = str(runtime)
+    home = tmp_path / "home"
+    home.mkdir()
+    limiter = _default_limiter(env, home)
+    limiter.acquire()
+    directory = home / ".ansible" / ratelimit.STATE_DIR_NAME
+    assert limiter.shared and os.path.dirname(limiter.path) == str(directory)
+    for made in (home / ".ansible", directory):
+        assert os.stat(str(made)).st_mode & 0o777 == 0o700
+
+
+def test_an_own_state_directory_left_open_is_closed_again(tmp_path):
+    home = tmp_path / "home"
+    directory = home / ".ansible" / ratelimit.STATE_DIR_NAME
+    directory.mkdir(parents=True)
+    os.chmod(str(directory), 0o777)
+    _default_limiter({}, home).acquire()
+    assert os.stat(str(directory)).st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to hand a directory to another user")
+def test_a_state_directory_planted_by_another_user_is_not_used(tmp_path):
+    # Before, the state sat in the shared temp directory under a predictable name: another user
+    # could create it first. Now a directory that is not ours is refused, and the run says why.
+    home = tmp_path / "home"
+    directory = home / ".ansible" / ratelimit.STATE_DIR_NAME
+    directory.mkdir(parents=True)
+    os.chmod(str(directory), 0o777)
+    os.chown(str(directory), 65534, 65534)
+    fake = FakeTime()
+    limiter = _default_limiter({}, home, fake)
+    assert_paced_after_idle(limiter, fake)
+    assert not limiter.shared and "belongs to another user" in limiter.fallback_reason
+    assert os.listdir(str(directory)) == []
+
+
+def test_a_given_state_directory_writable_by_others_is_not_used(tmp_path):
+    directory = tmp_path / "open"
+    directory.mkdir()
+    os.chmod(str(directory), 0o777)
+    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(directory))
+    limiter.acquire()
+    assert not limiter.shared and "other users can write" in limiter.fallback_reason
+    assert os.listdir(str(directory)) == []
+
+
+def test_a_hard_link_in_place_of_the_state_file_is_not_written(tmp_path):
+    # Before, a hard link was followed and the victim's content and mode were replaced.
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    os.chmod(str(victim), 0o644)
+    os.link(str(victim), str(tmp_path / ratelimit.state_file_name(KEY)))
+    fake = FakeTime()
+    limiter = paced(tmp_path, fake)
+    assert_paced_after_idle(limiter, fake)
+    assert victim.read_text() == "keep me" and os.stat(str(victim)).st_mode & 0o777 == 0o644
+    assert not limiter.shared and "hard link" in limiter.fallback_reason
+
+
+def test_idle_state_files_are_removed_and_busy_ones_kept(tmp_path):
+    now = time.time()
+    old = [tmp_path / ratelimit.state_file_name("old %d" % index) for index in range(5)]
+    recent = tmp_path / ratelimit.state_file_name("recent")
+    other = tmp_path / "not-ours.json"
+    for path in old + [recent, other]:
+        path.write_text("{}")
+        os.chmod(str(path), 0o600)
+    for path in old + [other]:
+        os.utime(str(path), (now - ratelimit.STALE_AFTER - 60, now - ratelimit.STALE_AFTER - 60))
+    limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path))
+    limiter.acquire()
+    assert sorted(os.listdir(str(tmp_path))) == sorted([recent.name, other.name, os.path.basename(limiter.path)])
+
+
+def test_a_file_removed_by_cleanup_while_opened_is_opened_again(tmp_path):
+    fake = FakeTime()
+    limiter = paced(tmp_path, fake)
+    limiter.acquire()
+    directory = os.open(str(tmp_path), os.O_RDONLY)
+    try:
+        os.utime(limiter.path, (0, 0))
+        assert ratelimit.remove_stale_files(directory) == 1
+    finally:
+        os.close(directory)
+    limiter.acquire()
+    assert limiter.shared and os.path.exists(limiter.path)
+
+
+@pytest.mark.parametrize("state_dir, shared", [("missing", False), (".", True)])
+def test_a_throttling_failure_says_when_the_budget_was_not_shared_and_why(tmp_path, state_dir, shared):
+    # Before, only a run that succeeded warned that pacing was not shared; a run that failed on
+    # throttling said nothing of it.
+    directory = str(tmp_path / state_dir)
+    session = PinnedSession(TcccCall("DescribeExtension", {}).error("RequestLimitExceeded", "too fast"))
+    fake = FakeTime()
+
+    def limiter(rate, key):
+        return RateLimiter(rate=rate, key=key, state_dir=directory, clock=fake.clock, sleep=fake.sleep)
+
+    client = pinned_client(session, retries=0, limiter_factory=limiter)
+    with pytest.raises(ApiError) as caught:
+        client.call("DescribeExtension", {})
+    session.assert_is_done()
+    note = "the request budget was not shared with other runs on this machine: cannot open the directory %s" % directory
+    assert (note in str(caught.value)) is not shared
+    assert SECRET_ID not in str(caught.value)

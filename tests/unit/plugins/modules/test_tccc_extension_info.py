@@ -135,7 +135,7 @@ def test_api_failure_is_structured(tccc, capsys):
     (dict(keyword="  "), "keyword", "must not be empty"),
     (dict(timeout=0), "timeout", "above 0"),
     (dict(retries=-1), "retries", "between 0 and 20"),
-    (dict(rate_limit=0), "rate_limit", "above 0"),
+    (dict(rate_limit=0), "rate_limit", "from 0.01 to 1000"),
     (dict(endpoint="ftp://x"), "endpoint", "scheme 'ftp'"),
     (dict(sts_endpoint="https://sts/x"), "sts_endpoint", "no path"),
     (dict(assume_role_duration=50000, assume_role_arn="qcs::cam::uin/1:roleName/r"), "assume_role_duration", "43200"),
