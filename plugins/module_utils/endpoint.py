@@ -5,7 +5,8 @@
 """Endpoint parsing: ``host``, ``host:port`` or ``http(s)://host[:port]`` to a URL and a Host header.
 
 The Host header is signed, so it must be exactly what is sent, and it never carries a scheme
-(tccli sends ``Host: http://...`` when given a scheme: pitfall 7 of the reference).
+(tccli sends ``Host: http://...`` when its ``--endpoint`` carries a scheme; the signed Host
+header must name the host and port only).
 """
 
 from __future__ import absolute_import, division, print_function

@@ -31,7 +31,11 @@ def _sha256_hex(data):
 
 
 def utc_date(timestamp):
-    """The UTC calendar date of a UNIX timestamp, YYYY-MM-DD (never local time: see pitfall 1)."""
+    """The UTC calendar date of a UNIX timestamp, YYYY-MM-DD.
+
+    Never local time: the credential scope's date is the UTC date of X-TC-Timestamp, so a local date
+    fails every signature between 00:00 and 08:00 UTC in China's UTC+8.
+    """
     epoch = datetime.datetime(1970, 1, 1)
     return (epoch + datetime.timedelta(seconds=int(timestamp))).strftime("%Y-%m-%d")
 
