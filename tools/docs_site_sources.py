@@ -85,7 +85,7 @@ class Site(object):
         """The site's link for a Markdown link target written in repository file SOURCE."""
         if re.match(r"^[a-z][a-z0-9+.-]*:", target):
             return target
-        path, _, anchor = target.partition("#")
+        path, anchor = target.partition("#")[::2]
         if path:
             path = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
         else:
@@ -118,12 +118,13 @@ class Site(object):
         for page, source, lines in self.pages:
             with open(os.path.join(guides, page + ".md"), "w", encoding="utf-8") as handle:
                 handle.write("\n".join(self.rewrite(source, lines)).rstrip() + "\n")
+
         def from_home(match):
             target = self.link("README.md", match.group(2))
             return "[%s](%s)" % (match.group(1), target if re.match(r"^[a-z][a-z0-9+.-]*:", target) else "guides/" + target)
 
         intro = [line if code else LINK.sub(from_home, line) for line, code in outside_fences(self.intro)]
-        toc = "\n".join("guides/" + page for page, _, _ in self.pages)
+        toc = "\n".join("guides/" + page[0] for page in self.pages)
         with open(os.path.join(dest, "index.md"), "w", encoding="utf-8") as handle:
             handle.write("# %s\n%s\n\n" % (self.title, "\n".join(intro).rstrip()))
             handle.write("```{toctree}\n:caption: Guides\n:maxdepth: 1\n\n%s\n```\n\n" % toc)
