@@ -19,7 +19,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import numeric_id_warnings
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_no_numeric_ids, numeric_id_warnings
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
@@ -30,7 +30,7 @@ except ImportError:  # ansible-core before 2.22
     register_secret = None
 
 
-def run_module(argument_spec, run, check_params=None, **module_kwargs):
+def run_module(argument_spec, run, check_params=None, ids_written=False, **module_kwargs):
     """Run one module: never returns.
 
     ``argument_spec``: the module's own options (the shared ones of tccc_argument_spec() are added).
@@ -38,15 +38,22 @@ def run_module(argument_spec, run, check_params=None, **module_kwargs):
     or request. ``run(module, client)``: does the work and returns the result dict (``changed``
     included). A TcccError from any step fails the task with fail_from_error(); ``module_kwargs``
     go to AnsibleModule (``supports_check_mode``, ``mutually_exclusive``, ...).
+
+    An id that YAML gave as a number (checks.numeric_ids()) brings a warning; with ``ids_written``
+    (the module creates, changes or deletes what its ids name) it fails the task before any request.
     """
     spec = tccc_argument_spec()
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     require_requests(module)
-    for warning in numeric_id_warnings(spec, _load_params()):
-        module.warn(warning)
+    raw_params = _load_params()  # as received: YAML's numbers not yet turned into text
+    if not ids_written:
+        for warning in numeric_id_warnings(spec, raw_params):
+            module.warn(warning)
     stop.handle_signals()
     try:
+        if ids_written:
+            check_no_numeric_ids(spec, raw_params)
         if check_params is not None:
             check_params(module.params)
         client = client_from_params(module.params)

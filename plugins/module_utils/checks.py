@@ -78,21 +78,50 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def numeric_id_warnings(argument_spec, raw_params):
-    """Warnings for ids (options named ``*_id`` / ``*_ids`` of type str) that YAML gave as numbers.
+def numeric_ids(argument_spec, raw_params, prefix=""):
+    """The ids (options named ``*_id`` / ``*_ids`` of type str) that YAML gave as numbers: a list of
+    (option as the user wrote it, [the numbers]), suboptions of lists of dicts included, named
+    ``extensions[2].extension_id``.
 
     Ansible turns them into strings silently, but YAML has already changed some: an unquoted 01002
-    is the octal number 514, 1e3 is 1000.0. ``raw_params`` are the module arguments as received.
+    is the octal number 514, 1e3 is 1000.0. ``raw_params`` are the module arguments as received,
+    before Ansible converted them.
     """
-    warnings = []
+    found = []
     for name, spec in argument_spec.items():
-        if not name.endswith(("_id", "_ids")) or "str" not in (spec.get("type"), spec.get("elements")):
-            continue
         for given in [name] + list(spec.get("aliases") or []):
             value = raw_params.get(given)
+            if spec.get("options") and spec.get("type") == "list" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        found.extend(numeric_ids(spec["options"], item, "%s%s[%d]." % (prefix, given, index)))
+                continue
+            if not name.endswith(("_id", "_ids")) or "str" not in (spec.get("type"), spec.get("elements")):
+                continue
             numbers = [item for item in (value if isinstance(value, list) else [value]) if _is_number(item)]
             if numbers:
-                warnings.append("%s: %s arrived as %s, not as text: quote ids in YAML (\"01002\"), since an unquoted 01002 is the "
-                                "octal number 514 and 1e3 is 1000.0" % (given, ", ".join(str(item) for item in numbers),
-                                                                        "a number" if len(numbers) == 1 else "numbers"))
-    return warnings
+                found.append((prefix + given, numbers))
+    return found
+
+
+def _as_numbers(option, numbers):
+    return "%s: %s arrived as %s, not as text" % (option, ", ".join(str(item) for item in numbers),
+                                                  "a number" if len(numbers) == 1 else "numbers")
+
+
+_YAML_NUMBERS = "an unquoted 01002 is the octal number 514 and 1e3 is 1000.0"
+
+
+def numeric_id_warnings(argument_spec, raw_params):
+    """A warning for each id of numeric_ids(): fit for ids that are only read, where the id as text is
+    then at worst not found."""
+    return ["%s: quote ids in YAML (\"01002\"), since %s" % (_as_numbers(option, numbers), _YAML_NUMBERS)
+            for option, numbers in numeric_ids(argument_spec, raw_params)]
+
+
+def check_no_numeric_ids(argument_spec, raw_params):
+    """ConfigError for the first id of numeric_ids(): for ids that are written, where the id as text
+    would create, change or (with purge) delete another extension than the one meant."""
+    for option, numbers in numeric_ids(argument_spec, raw_params):
+        raise ConfigError("%s, so it may not be the extension meant (%s): quote the id in YAML (\"01002\")" % (
+            _as_numbers(option, numbers), _YAML_NUMBERS), option=option)

@@ -35,6 +35,8 @@ options:
   extension_id:
     description:
       - The extension number.
+      - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number fails the
+        task before anything is sent.
     type: str
     required: true
   state:
@@ -196,7 +198,7 @@ def main():
         sdk_app_id=dict(type="int", required=True),
         include_registration=dict(type="bool", default=True),
     )
-    run_module(argument_spec, run, check_params=items_from_params, supports_check_mode=True)
+    run_module(argument_spec, run, check_params=items_from_params, ids_written=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

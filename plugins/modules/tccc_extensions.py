@@ -45,6 +45,8 @@ options:
       extension_id:
         description:
           - The extension number.
+          - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number fails
+            the task before anything is sent.
         type: str
         required: true
       state:
@@ -239,6 +241,7 @@ def main():
         ),
         lambda module, client: run_for_module(module, client, "extensions"),
         check_params=lambda params: items_from_params(params, "extensions"),
+        ids_written=True,
         supports_check_mode=True,
     )
 

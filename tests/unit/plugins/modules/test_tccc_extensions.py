@@ -146,6 +146,14 @@ def test_bad_input_fails_before_any_request(tccc, capsys, extensions, purge, opt
     assert tccc.received == []
 
 
+def test_an_id_that_yaml_made_a_number_fails_before_any_request(tccc, capsys):
+    # Before, 01002 unquoted (the octal 514) became "514" silently, and purge deleted the real 01002.
+    result = run(dict(extensions=[{"extension_id": "1001"}, {"extension_id": 514}], purge=True), capsys)
+    assert result["failed"] is True and result["option"] == "extensions[1].extension_id"
+    assert result["msg"].startswith("extensions[1].extension_id: 514 arrived as a number, not as text")
+    assert tccc.received == []
+
+
 def test_a_failed_write_reports_what_was_done(tccc, capsys):
     tccc.expect(listing([FRONT], ["1001", "2001"]),
                 unordered(modify("1001", "Lobby", [1000], "alice@example.com").result(),
