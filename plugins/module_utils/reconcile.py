@@ -26,7 +26,7 @@ import threading
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
     ID_CHUNK, Fields, list_extensions, normalize_extension, read_registration,
 )
@@ -315,24 +315,25 @@ class Writer:
     def _send(self, task, action, params):
         try:
             return self.client.call(action, params)
-        except TransportError as err:
-            if not getattr(err, "ambiguous", False):
+        except TcccError as err:
+            if not err.ambiguous:
                 raise
             return self._settle(task, action, params, err)
 
     def _settle(self, task, action, params, err):
-        """Decide a write whose answer was lost from what the extension looks like now."""
+        """Decide a write whose outcome is unknown (its answer lost, or a server error) from what the
+        extension looks like now."""
         if action == "ResetExtensionPassword":
-            raise TransportError(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
-                                 "it for certain" % err.message, err.request_id, action)
+            raise type(err)(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
+                            "it for certain" % err.message, err.request_id, action)
         current = self.read_managed(task.extension_id)
         if action == "DeleteExtension" and current is None:
             return {}
         if action in ("CreateExtension", "ModifyExtension") and current == task.after:
             return {}
         if action == "CreateExtension" and current is not None:
-            raise TransportError(err.code, "%s; the extension exists now, but not as requested: check who else changes it" % err.message,
-                                 err.request_id, action)
+            raise type(err)(err.code, "%s; the extension exists now, but not as requested: check who else changes it" % err.message,
+                            err.request_id, action)
         # Read back, the write is known not to have been applied: sending it once more cannot do it twice.
         return self.client.call(action, params)
 

@@ -97,6 +97,29 @@ def test_a_lost_password_reset_cannot_be_settled_and_fails_without_a_resend(sess
     assert caught.value.to_result()["reset"] == []
 
 
+def test_a_create_answered_with_a_server_error_that_was_applied_counts_as_done(session):
+    # Before, InternalError on a write failed the task although the extension had been created.
+    session.expect(listing([], ["2001"]), create("2001", "Desk").error("InternalError", "internal error", "req-5"),
+                   listing([info("2001", "Desk")], ["2001"]),   # the re-read: there it is
+                   listing([info("2001", "Desk")], ["2001"]))   # the facts of what changed
+    result = run(session, items({"extension_id": "2001", "extension_name": "Desk"}))
+    assert result["created"] == ["2001"] and result["changed"] is True
+
+
+def test_a_delete_answered_service_unavailable_and_not_applied_is_sent_once_more(session):
+    session.expect(listing([FRONT], ["1001"]), delete("1001").error("ServiceUnavailable"), listing([FRONT], ["1001"]),
+                   delete("1001").result())
+    assert run(session, items({"extension_id": "1001", "state": "absent"}))["deleted"] == ["1001"]
+
+
+def test_a_password_reset_answered_with_a_server_error_fails_without_a_resend(session):
+    session.expect(listing([FRONT], ["1001"]), reset("1001").error("ResourceUnavailable", "busy", "req-6"))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "reset_password": True}))
+    assert caught.value.code == "ResourceUnavailable" and caught.value.request_id == "req-6"
+    assert "unknown whether the password was reset" in str(caught.value)
+
+
 def test_a_refused_write_is_not_settled_by_reading(session):
     session.expect(listing([], ["2001"]), create("2001", "Desk").error("InternalError.DBError"))
     with pytest.raises(WriteFailed) as caught:
