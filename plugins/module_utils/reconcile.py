@@ -244,7 +244,8 @@ class WriteFailed(TcccError):
 
     def to_result(self):
         result = super(WriteFailed, self).to_result()
-        result["error"] = {"code": self.cause.code, "message": self.cause.message}
+        # The cause's own code and message, cleaned as every error's are.
+        result["error"] = self.cause.to_result()["error"]
         result["extension_id"] = self.extension_id
         result.update(self.done)
         return result

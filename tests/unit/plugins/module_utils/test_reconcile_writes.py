@@ -7,9 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteFailed, check_items, reconcile
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     APP, create, delete, info, listing, modify, registration, reset,
 )
@@ -142,6 +145,19 @@ def test_the_first_failure_stops_further_writes_and_lists_what_was_done(session)
     result = err.to_result()
     assert (result["created"], result["updated"], result["deleted"], result["reset"]) == ([], ["1001"], [], [])
     assert (result["extension_id"], result["request_id"], result["error"]["code"]) == ("1002", "req-9", "InvalidParameterValue.AccountNotExist")
+
+
+def test_a_failed_write_result_passes_the_cause_through_redaction(session):
+    # Before, to_result() put the cause's raw message into "error", past redaction.clean().
+    secret = remember("planted-SipPw-0042")
+    session.expect(listing([FRONT], ["1001"]),
+                   modify("1001", "Lobby", [1000], "").error("InvalidParameterValue", "bad %s Password=raw-pw-0043" % secret, "req-8"))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "extension_name": "Lobby"}))
+    result = caught.value.to_result()
+    assert result["error"]["code"] == "InvalidParameterValue" and result["error"]["message"].startswith("bad ")
+    shown = json.dumps(result) + str(caught.value)
+    assert secret not in shown and "raw-pw-0043" not in shown
 
 
 def test_writes_and_registration_reads_run_concurrently_and_purge_deletes_the_rest(session):
