@@ -18,16 +18,11 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import redaction, stop
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_no_numeric_ids, numeric_id_warnings
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
-
-try:
-    from ansible.module_utils.secrets import register_secret
-except ImportError:  # ansible-core before 2.22
-    register_secret = None
 
 
 def run_module(argument_spec, run, check_params=None, ids_written=False, **module_kwargs):
@@ -95,19 +90,16 @@ def require_requests(module):
             traceback.format_exception_only(type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
 
 
-def protect_passwords(module, extensions):
-    """Keep the SIP passwords in ``extensions`` (result dicts) out of output and logs.
+def warn_unmasked_passwords(module, extensions):
+    """Warn when ``extensions`` (result dicts) hold SIP passwords that nothing keeps out of output and logs.
 
-    From ansible-core 2.22 each is registered as a secret, shown as ``$REDACTED$`` but usable by later
-    tasks; older cores cannot do that, so the module warns when the task has no ``no_log``.
+    From ansible-core 2.22 each was registered as a secret when it was parsed (redaction.remember()),
+    shown as ``$REDACTED$`` but usable by later tasks; older cores cannot do that, so the module
+    warns when the task has no ``no_log``.
     """
-    passwords = [ext["password"] for ext in extensions if ext.get("password")]
-    if not passwords:
+    if redaction.core_masks_secrets() or module.no_log:
         return
-    if register_secret is not None:
-        for password in passwords:
-            register_secret(password)
-    elif not module.no_log:
+    if any(ext.get("password") for ext in extensions):
         module.warn("The result holds SIP passwords: set no_log: true on this task so they stay out of logs and output.")
 
 

@@ -24,7 +24,7 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import warn_unmasked_passwords
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
@@ -415,12 +415,12 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
 
 
 def run_for_module(module, client, list_option=None):
-    """What both modules' run() does: reconcile the items of ``module.params``, protect the passwords
-    of the result, and keep the diff only in diff mode."""
+    """What both modules' run() does: reconcile the items of ``module.params``, warn about the passwords
+    of the result where the core cannot mask them, and keep the diff only in diff mode."""
     params = module.params
     result = reconcile(client, params["sdk_app_id"], items_from_params(params, list_option), params.get("purge") or False,
                        module.check_mode, params["include_registration"])
-    protect_passwords(module, result["extensions"])
+    warn_unmasked_passwords(module, result["extensions"])
     if not module._diff:  # pylint: disable=protected-access
         del result["diff"]
     return result
