@@ -414,13 +414,28 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
     return result
 
 
-def run_for_module(module, client, list_option=None):
-    """What both modules' run() does: reconcile the items of ``module.params``, warn about the passwords
-    of the result where the core cannot mask them, and keep the diff only in diff mode."""
-    params = module.params
-    result = reconcile(client, params["sdk_app_id"], items_from_params(params, list_option), params.get("purge") or False,
-                       module.check_mode, params["include_registration"])
-    warn_unmasked_passwords(module, result["extensions"])
-    if not module._diff:  # pylint: disable=protected-access
-        del result["diff"]
-    return result
+class WriteModule:
+    """What a write module's check_params and run do (see base.run_module()), sharing the items:
+    check_params() parses and checks them before any request, run() reconciles those same items.
+
+    ``list_option``: the module's list option (``extensions``); None when the module's own options
+    are the one item (tccc_extension).
+    """
+
+    def __init__(self, list_option=None):
+        self.list_option = list_option
+        self.items = None
+
+    def check_params(self, params):
+        self.items = items_from_params(params, self.list_option)
+
+    def run(self, module, client):
+        """Reconcile the checked items, warn about the passwords of the result where the core cannot
+        mask them, and keep the diff only in diff mode."""
+        params = module.params
+        result = reconcile(client, params["sdk_app_id"], self.items, params.get("purge") or False, module.check_mode,
+                           params["include_registration"])
+        warn_unmasked_passwords(module, result["extensions"])
+        if not module._diff:  # pylint: disable=protected-access
+            del result["diff"]
+        return result

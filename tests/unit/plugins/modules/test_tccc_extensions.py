@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import redaction
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import reconcile, redaction
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extensions
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     create, delete, info, listing, modify, module_args, reset,
@@ -152,6 +152,15 @@ def test_an_id_that_yaml_made_a_number_fails_before_any_request(tccc, capsys):
     assert result["failed"] is True and result["option"] == "extensions[1].extension_id"
     assert result["msg"].startswith("extensions[1].extension_id: 514 arrived as a number, not as text")
     assert tccc.received == []
+
+
+def test_the_items_are_parsed_and_checked_once(tccc, capsys, monkeypatch):
+    calls = []
+    check_items = reconcile.check_items
+    monkeypatch.setattr(reconcile, "check_items", lambda *args, **kwargs: calls.append(args) or check_items(*args, **kwargs))
+    tccc.expect(listing([FRONT], ["1001"]))
+    assert run(dict(extensions=[{"extension_id": "1001"}]), capsys)["changed"] is False
+    assert len(calls) == 1
 
 
 def test_a_failed_write_reports_what_was_done(tccc, capsys):
