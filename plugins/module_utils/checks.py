@@ -44,28 +44,25 @@ def check_sdk_app_id(value, option="sdk_app_id"):
         raise ConfigError("%s must be the positive SdkAppId of a TCCC instance, got %s" % (option, value), option=option)
 
 
-def _is_clean_id(value):
-    return bool(value) and value == value.strip()
-
-
 def check_id(value, option):
     """One id (an extension number): not empty, no surrounding spaces, which the API would not match."""
-    if not _is_clean_id(value):
+    if not value or value != value.strip():
         raise ConfigError("%s must be an extension number without surrounding spaces, got %r" % (option, value), option=option)
 
 
-def check_ids(values, option, unique=False):
-    """A list of ids, each as check_id(); with ``unique``, none twice. None (the option unset) passes."""
+def check_ids(values, option):
+    """A list of ids, each as check_id(). None (the option unset) passes."""
     for value in values or []:
-        if not _is_clean_id(value):
-            raise ConfigError("%s: %r is not an extension number: remove empty entries and surrounding spaces" % (option, value),
-                              option=option)
-    if unique:
-        seen = set()
-        for value in values or []:
-            if value in seen:
-                raise ConfigError("%s: %r is listed twice: list each one once" % (option, value), option=option)
-            seen.add(value)
+        check_id(value, option)
+
+
+def check_unique(values, option):
+    """None of ``values`` (ids) twice."""
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ConfigError("%s: %r is listed twice: list each one once" % (option, value), option=option)
+        seen.add(value)
 
 
 def check_not_blank(value, option, fix):

@@ -25,7 +25,7 @@ __metaclass__ = type
 import threading
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import warn_unmasked_passwords
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_not_blank, check_sdk_app_id, check_unique
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
     ID_CHUNK, Fields, list_extensions, normalize_extension, read_registration,
@@ -89,7 +89,7 @@ def check_items(raw_items, purge=False, list_option=None):
         _check_item(item, purge)
         items.append(item)
     if list_option is not None:
-        check_ids([item.extension_id for item in items], list_option, unique=True)
+        check_unique([item.extension_id for item in items], list_option)
     if purge and not items:
         raise ConfigError("purge: true with an empty %s list would delete every extension of the instance: list the extensions "
                           "to keep" % list_option, option="purge")

@@ -23,12 +23,23 @@ def test_check_id_accepts_a_number():
     checks.check_id("1001", "extension_id")
 
 
-def test_check_ids_unique():
-    checks.check_ids(None, "extension_ids", unique=True)
-    checks.check_ids(["1001", "1001"], "extension_ids")
+@pytest.mark.parametrize("values", [None, [], ["1001", "1001"]])
+def test_check_ids_accepts(values):
+    checks.check_ids(values, "extension_ids")
+
+
+@pytest.mark.parametrize("values", [[""], ["1001", " 1002"]])
+def test_check_ids_checks_each_as_check_id(values):
     with pytest.raises(ConfigError) as info:
-        checks.check_ids(["1001", "1002", "1001"], "extension_ids", unique=True)
-    assert info.value.option == "extension_ids" and "'1001' is listed twice" in str(info.value)
+        checks.check_ids(values, "extension_ids")
+    assert info.value.option == "extension_ids" and "must be an extension number" in str(info.value)
+
+
+def test_check_unique():
+    checks.check_unique(["1001", "1002"], "extensions")
+    with pytest.raises(ConfigError) as info:
+        checks.check_unique(["1001", "1002", "1001"], "extensions")
+    assert info.value.option == "extensions" and "'1001' is listed twice" in str(info.value)
 
 
 SPEC = dict(

@@ -131,7 +131,7 @@ def test_api_failure_is_structured(tccc, capsys):
 @pytest.mark.parametrize("args, option, words", [
     (dict(sdk_app_id=0), "sdk_app_id", "positive SdkAppId"),
     (dict(extension_ids=["1001", " 1002"]), "extension_ids", "surrounding spaces"),
-    (dict(extension_ids=[""]), "extension_ids", "remove empty entries"),
+    (dict(extension_ids=[""]), "extension_ids", "must be an extension number without surrounding spaces, got ''"),
     (dict(keyword="  "), "keyword", "must not be empty"),
     (dict(timeout=0), "timeout", "above 0"),
     (dict(retries=-1), "retries", "between 0 and 20"),
