@@ -22,9 +22,10 @@ on a small state file when the budget is shared across processes):
   bursts of ``limit`` one guarded window apart; it also keeps the limit when a thread wakes late
   from its sleep and would otherwise crowd the one after it.
 * Adaptation: the service's ``RequestLimitExceeded`` (``throttled()``) cuts the shared rate,
-  successes (``succeeded()``) bring it back, as in TCP's AIMD. Refusals of requests sent within
-  a window after a cut do not cut again: the traffic before the cut may still fill the server's
-  window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
+  successes (``succeeded()``) bring it back, as in TCP's AIMD: only those of a run that the cut
+  slows, and those of a run slower than ``DEFAULT_LIMIT`` up to its own rate. Refusals of requests
+  sent within a window after a cut do not cut again: the traffic before the cut may still fill the
+  server's window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
   one, and the cut moves ``next`` ``limit`` intervals ahead (at most ``DEFAULT_LIMIT``), spending the burst tolerance: the
   first request after a cut waits one interval at the new pace and the rest follow evenly spaced,
   so a cut slows the traffic at once, however many threads wait.
@@ -562,11 +563,14 @@ class RateLimiter:
         state.next_slot = now + min(self.limit, DEFAULT_LIMIT) * (1.0 + GUARD) / state.cut_rate
 
     def _recover(self, state, now, released):
-        if state.cut_rate is None or released < state.cut_at:
+        # Only a run that the cut slows shows with its successes that a faster pace is accepted, and
+        # only up to its own rate: a slower run's successes say nothing of the pace of the others, so
+        # it neither recovers a cut that does not slow it nor clears one it has recovered to its own rate.
+        if state.cut_rate is None or released < state.cut_at or self.rate <= state.cut_rate:
             return
         state.cut_rate += RECOVERY * self.rate / self._pace(state)
         if state.cut_rate >= self.rate:
-            state.cut_rate = None
+            state.cut_rate = None if self.rate >= DEFAULT_LIMIT else self.rate
 
     def _transact(self, fn, *args):
         with self._lock:
