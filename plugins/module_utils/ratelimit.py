@@ -335,8 +335,11 @@ def _runtime_dir_usable(path):
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not stat.S_IMODE(info.st_mode) & 0o077
 
 
-_CLEANED = set()
-_CLEANED_LOCK = threading.Lock()
+# The private state directories this process opened, by path, each as an open descriptor: a
+# directory is created, checked and rid of stale files once, and its descriptor serves every limiter
+# of the process (one per action and account) until the process ends.
+_DIRS = {}
+_DIRS_LOCK = threading.Lock()
 
 
 def remove_stale_files(directory, now=None, stale_after=STALE_AFTER):
@@ -456,16 +459,16 @@ class RateLimiter:
             raise StateError("no private directory for the pacing state (no XDG_RUNTIME_DIR, no home directory)")
         problems = []
         for path in candidates:
-            try:
-                directory = open_private_dir(path, create=given is None)
-            except StateError as err:
-                problems.append(str(err))
-                continue
-            with _CLEANED_LOCK:
-                first = path not in _CLEANED
-                _CLEANED.add(path)
-            if first:
-                remove_stale_files(directory)
+            with _DIRS_LOCK:
+                directory = _DIRS.get(path)
+                if directory is None:
+                    try:
+                        directory = open_private_dir(path, create=given is None)
+                    except StateError as err:
+                        problems.append(str(err))
+                        continue
+                    remove_stale_files(directory)
+                    _DIRS[path] = directory
             return directory, path
         raise StateError("; ".join(problems))
 

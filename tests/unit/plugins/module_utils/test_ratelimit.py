@@ -879,6 +879,23 @@ def test_idle_state_files_are_removed_and_busy_ones_kept(tmp_path):
     assert sorted(os.listdir(str(tmp_path))) == sorted([recent.name, other.name, os.path.basename(limiter.path)])
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts this process's open descriptors in /proc/self/fd")
+def test_the_state_directory_is_opened_once_per_process(tmp_path):
+    # Before, every limiter opened the directory again and never closed it: a module run leaked one
+    # descriptor per action and account it called.
+    home = tmp_path / "home"
+    home.mkdir()
+    fake = FakeTime()
+    first = [_default_limiter({}, home, fake), paced(tmp_path, fake)]
+    before = len(os.listdir("/proc/self/fd"))
+    limiters = [_default_limiter({}, home, fake) for dummy in range(20)] + [paced(tmp_path, fake, key="key %d" % n) for n in range(20)]
+    for limiter in first + limiters:
+        limiter.acquire()
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert all(limiter.shared for limiter in first + limiters)
+    assert len(set(os.path.dirname(limiter.path) for limiter in limiters)) == 2
+
+
 def test_a_file_removed_by_cleanup_while_opened_is_opened_again(tmp_path):
     fake = FakeTime()
     limiter = paced(tmp_path, fake)
