@@ -339,11 +339,17 @@ class Writer:
         return self.client.call(action, params)
 
     def read_managed(self, extension_id):
-        for info in list_extensions(self.client, self.sdk_app_id, [extension_id]):
-            facts = normalize_extension(info)
-            if facts["extension_id"] == extension_id:
-                return managed_fields(facts)
-        return None
+        facts = read_listed(self.client, self.sdk_app_id, [extension_id]).get(extension_id)
+        return None if facts is None else managed_fields(facts)
+
+
+def read_listed(client, sdk_app_id, ids):
+    """{extension_id: normalized facts} in API order of one listing of ``ids`` (None: the whole instance)."""
+    listed = {}
+    for info in list_extensions(client, sdk_app_id, ids):
+        facts = normalize_extension(info)
+        listed[facts["extension_id"]] = facts
+    return listed
 
 
 def read_current(client, sdk_app_id, items, purge, workers=None):
@@ -355,12 +361,10 @@ def read_current(client, sdk_app_id, items, purge, workers=None):
     chunks = [None] if purge else [ids[start:start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
     pool = Workers(workers or WORKERS)
     try:
-        pages = [pool.submit(lambda chunk: list(list_extensions(client, sdk_app_id, chunk)), chunk) for chunk in chunks]
+        pages = [pool.submit(read_listed, client, sdk_app_id, chunk) for chunk in chunks]
         current = {}
         for future in pages:
-            for info in future.result():
-                facts = normalize_extension(info)
-                current[facts["extension_id"]] = facts
+            current.update(future.result())
         return current
     finally:
         pool.close()
