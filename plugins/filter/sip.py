@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import re
 import unicodedata
+from collections import Counter
 
 from ansible.errors import AnsibleFilterError
 
@@ -222,9 +223,9 @@ def sip_accounts(extensions, kind):
             "family": _family(host),
         })
     # An extension id repeated across instances (domains) gets the domain into its section and file names.
-    ids = [account["extension_id"] for account in accounts]
+    ids = Counter(account["extension_id"] for account in accounts)
     for account in accounts:
-        if ids.count(account["extension_id"]) > 1:
+        if ids[account["extension_id"]] > 1:
             account["key"] = "%s-%s" % (account["extension_id"], account["domain"].rstrip(".").replace(".", "-"))
     return accounts
 

@@ -18,19 +18,14 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import numeric_id_warnings
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import redaction, stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_no_numeric_ids, numeric_id_warnings
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
 
-try:
-    from ansible.module_utils.secrets import register_secret
-except ImportError:  # ansible-core before 2.22
-    register_secret = None
 
-
-def run_module(argument_spec, run, check_params=None, **module_kwargs):
+def run_module(argument_spec, run, check_params=None, ids_written=False, **module_kwargs):
     """Run one module: never returns.
 
     ``argument_spec``: the module's own options (the shared ones of tccc_argument_spec() are added).
@@ -38,15 +33,22 @@ def run_module(argument_spec, run, check_params=None, **module_kwargs):
     or request. ``run(module, client)``: does the work and returns the result dict (``changed``
     included). A TcccError from any step fails the task with fail_from_error(); ``module_kwargs``
     go to AnsibleModule (``supports_check_mode``, ``mutually_exclusive``, ...).
+
+    An id that YAML gave as a number (checks.numeric_ids()) brings a warning; with ``ids_written``
+    (the module creates, changes or deletes what its ids name) it fails the task before any request.
     """
     spec = tccc_argument_spec()
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     require_requests(module)
-    for warning in numeric_id_warnings(spec, _load_params()):
-        module.warn(warning)
+    raw_params = _load_params()  # as received: YAML's numbers not yet turned into text
+    if not ids_written:
+        for warning in numeric_id_warnings(spec, raw_params):
+            module.warn(warning)
     stop.handle_signals()
     try:
+        if ids_written:
+            check_no_numeric_ids(spec, raw_params)
         if check_params is not None:
             check_params(module.params)
         client = client_from_params(module.params)
@@ -88,19 +90,16 @@ def require_requests(module):
             traceback.format_exception_only(type(REQUESTS_IMPORT_ERROR), REQUESTS_IMPORT_ERROR)))
 
 
-def protect_passwords(module, extensions):
-    """Keep the SIP passwords in ``extensions`` (result dicts) out of output and logs.
+def warn_unmasked_passwords(module, extensions):
+    """Warn when ``extensions`` (result dicts) hold SIP passwords that nothing keeps out of output and logs.
 
-    From ansible-core 2.22 each is registered as a secret, shown as ``$REDACTED$`` but usable by later
-    tasks; older cores cannot do that, so the module warns when the task has no ``no_log``.
+    From ansible-core 2.22 each was registered as a secret when it was parsed (redaction.remember()),
+    shown as ``$REDACTED$`` but usable by later tasks; older cores cannot do that, so the module
+    warns when the task has no ``no_log``.
     """
-    passwords = [ext["password"] for ext in extensions if ext.get("password")]
-    if not passwords:
+    if redaction.core_masks_secrets() or module.no_log:
         return
-    if register_secret is not None:
-        for password in passwords:
-            register_secret(password)
-    elif not module.no_log:
+    if any(ext.get("password") for ext in extensions):
         module.warn("The result holds SIP passwords: set no_log: true on this task so they stay out of logs and output.")
 
 

@@ -44,28 +44,25 @@ def check_sdk_app_id(value, option="sdk_app_id"):
         raise ConfigError("%s must be the positive SdkAppId of a TCCC instance, got %s" % (option, value), option=option)
 
 
-def _is_clean_id(value):
-    return bool(value) and value == value.strip()
-
-
 def check_id(value, option):
     """One id (an extension number): not empty, no surrounding spaces, which the API would not match."""
-    if not _is_clean_id(value):
+    if not value or value != value.strip():
         raise ConfigError("%s must be an extension number without surrounding spaces, got %r" % (option, value), option=option)
 
 
-def check_ids(values, option, unique=False):
-    """A list of ids, each as check_id(); with ``unique``, none twice. None (the option unset) passes."""
+def check_ids(values, option):
+    """A list of ids, each as check_id(). None (the option unset) passes."""
     for value in values or []:
-        if not _is_clean_id(value):
-            raise ConfigError("%s: %r is not an extension number: remove empty entries and surrounding spaces" % (option, value),
-                              option=option)
-    if unique:
-        seen = set()
-        for value in values or []:
-            if value in seen:
-                raise ConfigError("%s: %r is listed twice: list each one once" % (option, value), option=option)
-            seen.add(value)
+        check_id(value, option)
+
+
+def check_unique(values, option):
+    """None of ``values`` (ids) twice."""
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ConfigError("%s: %r is listed twice: list each one once" % (option, value), option=option)
+        seen.add(value)
 
 
 def check_not_blank(value, option, fix):
@@ -78,21 +75,50 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def numeric_id_warnings(argument_spec, raw_params):
-    """Warnings for ids (options named ``*_id`` / ``*_ids`` of type str) that YAML gave as numbers.
+def numeric_ids(argument_spec, raw_params, prefix=""):
+    """The ids (options named ``*_id`` / ``*_ids`` of type str) that YAML gave as numbers: a list of
+    (option as the user wrote it, [the numbers]), suboptions of lists of dicts included, named
+    ``extensions[2].extension_id``.
 
     Ansible turns them into strings silently, but YAML has already changed some: an unquoted 01002
-    is the octal number 514, 1e3 is 1000.0. ``raw_params`` are the module arguments as received.
+    is the octal number 514, 1e3 is 1000.0. ``raw_params`` are the module arguments as received,
+    before Ansible converted them.
     """
-    warnings = []
+    found = []
     for name, spec in argument_spec.items():
-        if not name.endswith(("_id", "_ids")) or "str" not in (spec.get("type"), spec.get("elements")):
-            continue
         for given in [name] + list(spec.get("aliases") or []):
             value = raw_params.get(given)
+            if spec.get("options") and spec.get("type") == "list" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        found.extend(numeric_ids(spec["options"], item, "%s%s[%d]." % (prefix, given, index)))
+                continue
+            if not name.endswith(("_id", "_ids")) or "str" not in (spec.get("type"), spec.get("elements")):
+                continue
             numbers = [item for item in (value if isinstance(value, list) else [value]) if _is_number(item)]
             if numbers:
-                warnings.append("%s: %s arrived as %s, not as text: quote ids in YAML (\"01002\"), since an unquoted 01002 is the "
-                                "octal number 514 and 1e3 is 1000.0" % (given, ", ".join(str(item) for item in numbers),
-                                                                        "a number" if len(numbers) == 1 else "numbers"))
-    return warnings
+                found.append((prefix + given, numbers))
+    return found
+
+
+def _as_numbers(option, numbers):
+    return "%s: %s arrived as %s, not as text" % (option, ", ".join(str(item) for item in numbers),
+                                                  "a number" if len(numbers) == 1 else "numbers")
+
+
+_YAML_NUMBERS = "an unquoted 01002 is the octal number 514 and 1e3 is 1000.0"
+
+
+def numeric_id_warnings(argument_spec, raw_params):
+    """A warning for each id of numeric_ids(): fit for ids that are only read, where the id as text is
+    then at worst not found."""
+    return ["%s: quote ids in YAML (\"01002\"), since %s" % (_as_numbers(option, numbers), _YAML_NUMBERS)
+            for option, numbers in numeric_ids(argument_spec, raw_params)]
+
+
+def check_no_numeric_ids(argument_spec, raw_params):
+    """ConfigError for the first id of numeric_ids(): for ids that are written, where the id as text
+    would create, change or (with purge) delete another extension than the one meant."""
+    for option, numbers in numeric_ids(argument_spec, raw_params):
+        raise ConfigError("%s, so it may not be the extension meant (%s): quote the id in YAML (\"01002\")" % (
+            _as_numbers(option, numbers), _YAML_NUMBERS), option=option)

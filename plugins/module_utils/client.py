@@ -226,7 +226,8 @@ class Client:
         """Send ``action`` with ``params``; return the ``Response`` dict of a successful answer.
 
         Raises ApiError or TransportError after the last attempt. A write whose outcome is unknown
-        is not sent again: its TransportError has ``ambiguous`` set, and the caller reads the state.
+        (errors.classify() AMBIGUOUS) is not sent again: its error has ``ambiguous`` set, and the
+        caller reads the state.
         """
         body = json.dumps(params, separators=(",", ":"), sort_keys=True).encode("utf-8")
         skew_corrected = False
@@ -243,7 +244,7 @@ class Client:
                 return response
             except (ApiError, TransportError) as err:
                 kind = errors.classify(err.code, action)
-                if kind == errors.AMBIGUOUS and isinstance(err, TransportError):
+                if kind == errors.AMBIGUOUS:
                     err.ambiguous = True
                 if kind == errors.SKEW and not skew_corrected:
                     skew_corrected = self._correct_clock(err)

@@ -70,13 +70,13 @@ class CredentialSource:
     """Hands out the current credentials; renews temporary ones shortly before they expire.
 
     ``refresh`` (a callable returning new Credentials) is None for keys that cannot be renewed.
+    ``warnings``: what the module should warn about, found while resolving (a key file others can read).
     One lock serialises the check and the renewal, so concurrent readers trigger one renewal, not one each.
     """
 
-    def __init__(self, credentials, refresh=None, clock=time.time, region=None):
+    def __init__(self, credentials, refresh=None, clock=time.time, region=None, warnings=()):
         self.region = region
-        # What the module should warn about, found while resolving (a key file others can read).
-        self.warnings = []
+        self.warnings = list(warnings)
         self._refresh = refresh
         self._clock = clock
         self._lock = threading.Lock()

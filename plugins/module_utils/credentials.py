@@ -165,11 +165,11 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
         if origin is not None or role is None:
             credentials, extras, region, places = from_profile(profile, origin, option, env, home, system_file, clock(), warnings)
     if credentials is not None:
-        source = CredentialSource(credentials, clock=clock, region=region)
+        source = CredentialSource(credentials, clock=clock, region=region, warnings=warnings)
     elif role is not None:
         check_value(role, role_origin, role_option)
         fetch = cvm_role_refresher(role, role_origin, role_option, env, http_get, clock)
-        source = CredentialSource(fetch(), refresh=fetch, clock=clock)
+        source = CredentialSource(fetch(), refresh=fetch, clock=clock, warnings=warnings)
     else:
         source = None
 
@@ -177,7 +177,6 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     if assume is None:
         if source is None:
             raise _nothing_found(env, places, "no Tencent Cloud credentials found")
-        source.warnings = warnings
         return source
     if source is None:
         raise _nothing_found(env, places, "assume_role_arn is set, but no credentials were found to call AssumeRole with",
@@ -185,6 +184,4 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     if sts_call is None:
         raise ValueError("resolve_credentials needs sts_call when assume_role_arn is set")
     fetch = assume_role_refresher(source, assume[0], assume[1], assume[2], sts_call, clock)
-    assumed = CredentialSource(fetch(), refresh=fetch, clock=clock, region=source.region)
-    assumed.warnings = warnings
-    return assumed
+    return CredentialSource(fetch(), refresh=fetch, clock=clock, region=source.region, warnings=warnings)

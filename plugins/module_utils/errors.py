@@ -33,8 +33,9 @@ READ_ACTIONS = frozenset((
 # GlobalRegionUinLimitExceeded, IPLimitExceeded). LimitExceeded* is a quota, not throttling.
 _THROTTLE_PREFIX = "RequestLimitExceeded"
 
-# Server-side trouble worth another try on a read; a write is not retried, since it may have happened. InternalError.DBError is documented as a
-# state error and is not retried.
+# Server-side trouble worth another try on a read. A write that gets one may still have been carried
+# out (the error may come from any step behind the API), so it is ambiguous: not sent again, but
+# settled by reading the state. InternalError.DBError is documented as a state error: fatal for both.
 _TRANSIENT_CODES = ("ServiceUnavailable", "InternalError", "ResourceUnavailable")
 
 # Codes our client invents for failures that never reached the API's JSON.
@@ -80,8 +81,9 @@ def classify(code, action):
 
     THROTTLED and SKEW mean the API refused the request before acting on it, so any action may be
     sent again. A write is never retried otherwise: after a timeout, a dropped connection, a cut
-    body or an HTTP error page (AMBIGUOUS) it may already have happened, and only reading the
-    state again can tell; a server error code (FATAL for a write) may hide a partial change too.
+    body, an HTTP error page or a server error code (ServiceUnavailable, InternalError,
+    ResourceUnavailable) it is AMBIGUOUS, since it may already have happened, and only reading the
+    state again can tell.
     """
     code = code or ""
     if code == _THROTTLE_PREFIX or code.startswith(_THROTTLE_PREFIX + "."):
@@ -89,10 +91,8 @@ def classify(code, action):
     if code == "AuthFailure.SignatureExpire":
         return SKEW
     read = is_read(action)
-    if code in _TRANSPORT_RETRYABLE:
+    if code in _TRANSPORT_RETRYABLE or code in _TRANSIENT_CODES:
         return TRANSIENT if read else AMBIGUOUS
-    if read and code in _TRANSIENT_CODES:
-        return TRANSIENT
     return FATAL
 
 
@@ -112,9 +112,9 @@ class TcccError(Exception):
     status, type, length, key names and title), and whatever a message holds passes
     redaction.clean() on the way out, which blanks secret-bearing keys and every secret parsed so far.
 
-    ``ambiguous`` is True only on a TransportError of a write whose outcome is unknown (timeout,
-    dropped connection, cut or non-JSON body, HTTP error page): the write may or may not have been
-    carried out, so the caller must read the state again before deciding what to do.
+    ``ambiguous`` is True only on the error of a write that classify() calls AMBIGUOUS (timeout,
+    dropped connection, cut or non-JSON body, HTTP error page, server error code): the write may or
+    may not have been carried out, so the caller must read the state again before deciding what to do.
     """
 
     ambiguous = False
@@ -151,10 +151,7 @@ class ApiError(TcccError):
 
 
 class TransportError(TcccError):
-    """The request did not produce an API answer: network failure, timeout, non-JSON body, HTTP error page.
-
-    The client sets ``ambiguous`` when the request was a write (see TcccError).
-    """
+    """The request did not produce an API answer: network failure, timeout, non-JSON body, HTTP error page."""
 
 
 class ConfigError(TcccError):

@@ -22,9 +22,10 @@ on a small state file when the budget is shared across processes):
   bursts of ``limit`` one guarded window apart; it also keeps the limit when a thread wakes late
   from its sleep and would otherwise crowd the one after it.
 * Adaptation: the service's ``RequestLimitExceeded`` (``throttled()``) cuts the shared rate,
-  successes (``succeeded()``) bring it back, as in TCP's AIMD. Refusals of requests sent within
-  a window after a cut do not cut again: the traffic before the cut may still fill the server's
-  window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
+  successes (``succeeded()``) bring it back, as in TCP's AIMD: only those of a run that the cut
+  slows, and those of a run slower than ``DEFAULT_LIMIT`` up to its own rate. Refusals of requests
+  sent within a window after a cut do not cut again: the traffic before the cut may still fill the
+  server's window. A cut starts a new epoch: slots reserved at the old pace are reserved again at the new
   one, and the cut moves ``next`` ``limit`` intervals ahead (at most ``DEFAULT_LIMIT``), spending the burst tolerance: the
   first request after a cut waits one interval at the new pace and the rest follow evenly spaced,
   so a cut slows the traffic at once, however many threads wait.
@@ -334,8 +335,11 @@ def _runtime_dir_usable(path):
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and not stat.S_IMODE(info.st_mode) & 0o077
 
 
-_CLEANED = set()
-_CLEANED_LOCK = threading.Lock()
+# The private state directories this process opened, by path, each as an open descriptor: a
+# directory is created, checked and rid of stale files once, and its descriptor serves every limiter
+# of the process (one per action and account) until the process ends.
+_DIRS = {}
+_DIRS_LOCK = threading.Lock()
 
 
 def remove_stale_files(directory, now=None, stale_after=STALE_AFTER):
@@ -455,16 +459,16 @@ class RateLimiter:
             raise StateError("no private directory for the pacing state (no XDG_RUNTIME_DIR, no home directory)")
         problems = []
         for path in candidates:
-            try:
-                directory = open_private_dir(path, create=given is None)
-            except StateError as err:
-                problems.append(str(err))
-                continue
-            with _CLEANED_LOCK:
-                first = path not in _CLEANED
-                _CLEANED.add(path)
-            if first:
-                remove_stale_files(directory)
+            with _DIRS_LOCK:
+                directory = _DIRS.get(path)
+                if directory is None:
+                    try:
+                        directory = open_private_dir(path, create=given is None)
+                    except StateError as err:
+                        problems.append(str(err))
+                        continue
+                    remove_stale_files(directory)
+                    _DIRS[path] = directory
             return directory, path
         raise StateError("; ".join(problems))
 
@@ -562,11 +566,14 @@ class RateLimiter:
         state.next_slot = now + min(self.limit, DEFAULT_LIMIT) * (1.0 + GUARD) / state.cut_rate
 
     def _recover(self, state, now, released):
-        if state.cut_rate is None or released < state.cut_at:
+        # Only a run that the cut slows shows with its successes that a faster pace is accepted, and
+        # only up to its own rate: a slower run's successes say nothing of the pace of the others, so
+        # it neither recovers a cut that does not slow it nor clears one it has recovered to its own rate.
+        if state.cut_rate is None or released < state.cut_at or self.rate <= state.cut_rate:
             return
         state.cut_rate += RECOVERY * self.rate / self._pace(state)
         if state.cut_rate >= self.rate:
-            state.cut_rate = None
+            state.cut_rate = None if self.rate >= DEFAULT_LIMIT else self.rate
 
     def _transact(self, fn, *args):
         with self._lock:

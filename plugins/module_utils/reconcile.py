@@ -24,9 +24,9 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_ids, check_not_blank, check_sdk_app_id
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import warn_unmasked_passwords
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_not_blank, check_sdk_app_id, check_unique
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
     ID_CHUNK, Fields, list_extensions, normalize_extension, read_registration,
 )
@@ -89,7 +89,7 @@ def check_items(raw_items, purge=False, list_option=None):
         _check_item(item, purge)
         items.append(item)
     if list_option is not None:
-        check_ids([item.extension_id for item in items], list_option, unique=True)
+        check_unique([item.extension_id for item in items], list_option)
     if purge and not items:
         raise ConfigError("purge: true with an empty %s list would delete every extension of the instance: list the extensions "
                           "to keep" % list_option, option="purge")
@@ -244,7 +244,8 @@ class WriteFailed(TcccError):
 
     def to_result(self):
         result = super(WriteFailed, self).to_result()
-        result["error"] = {"code": self.cause.code, "message": self.cause.message}
+        # The cause's own code and message, cleaned as every error's are.
+        result["error"] = self.cause.to_result()["error"]
         result["extension_id"] = self.extension_id
         result.update(self.done)
         return result
@@ -315,33 +316,40 @@ class Writer:
     def _send(self, task, action, params):
         try:
             return self.client.call(action, params)
-        except TransportError as err:
-            if not getattr(err, "ambiguous", False):
+        except TcccError as err:
+            if not err.ambiguous:
                 raise
             return self._settle(task, action, params, err)
 
     def _settle(self, task, action, params, err):
-        """Decide a write whose answer was lost from what the extension looks like now."""
+        """Decide a write whose outcome is unknown (its answer lost, or a server error) from what the
+        extension looks like now."""
         if action == "ResetExtensionPassword":
-            raise TransportError(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
-                                 "it for certain" % err.message, err.request_id, action)
+            raise type(err)(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
+                            "it for certain" % err.message, err.request_id, action)
         current = self.read_managed(task.extension_id)
         if action == "DeleteExtension" and current is None:
             return {}
         if action in ("CreateExtension", "ModifyExtension") and current == task.after:
             return {}
         if action == "CreateExtension" and current is not None:
-            raise TransportError(err.code, "%s; the extension exists now, but not as requested: check who else changes it" % err.message,
-                                 err.request_id, action)
+            raise type(err)(err.code, "%s; the extension exists now, but not as requested: check who else changes it" % err.message,
+                            err.request_id, action)
         # Read back, the write is known not to have been applied: sending it once more cannot do it twice.
         return self.client.call(action, params)
 
     def read_managed(self, extension_id):
-        for info in list_extensions(self.client, self.sdk_app_id, [extension_id]):
-            facts = normalize_extension(info)
-            if facts["extension_id"] == extension_id:
-                return managed_fields(facts)
-        return None
+        facts = read_listed(self.client, self.sdk_app_id, [extension_id]).get(extension_id)
+        return None if facts is None else managed_fields(facts)
+
+
+def read_listed(client, sdk_app_id, ids):
+    """{extension_id: normalized facts} in API order of one listing of ``ids`` (None: the whole instance)."""
+    listed = {}
+    for info in list_extensions(client, sdk_app_id, ids):
+        facts = normalize_extension(info)
+        listed[facts["extension_id"]] = facts
+    return listed
 
 
 def read_current(client, sdk_app_id, items, purge, workers=None):
@@ -353,12 +361,10 @@ def read_current(client, sdk_app_id, items, purge, workers=None):
     chunks = [None] if purge else [ids[start:start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
     pool = Workers(workers or WORKERS)
     try:
-        pages = [pool.submit(lambda chunk: list(list_extensions(client, sdk_app_id, chunk)), chunk) for chunk in chunks]
+        pages = [pool.submit(read_listed, client, sdk_app_id, chunk) for chunk in chunks]
         current = {}
         for future in pages:
-            for info in future.result():
-                facts = normalize_extension(info)
-                current[facts["extension_id"]] = facts
+            current.update(future.result())
         return current
     finally:
         pool.close()
@@ -412,13 +418,28 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
     return result
 
 
-def run_for_module(module, client, list_option=None):
-    """What both modules' run() does: reconcile the items of ``module.params``, protect the passwords
-    of the result, and keep the diff only in diff mode."""
-    params = module.params
-    result = reconcile(client, params["sdk_app_id"], items_from_params(params, list_option), params.get("purge") or False,
-                       module.check_mode, params["include_registration"])
-    protect_passwords(module, result["extensions"])
-    if not module._diff:  # pylint: disable=protected-access
-        del result["diff"]
-    return result
+class WriteModule:
+    """What a write module's check_params and run do (see base.run_module()), sharing the items:
+    check_params() parses and checks them before any request, run() reconciles those same items.
+
+    ``list_option``: the module's list option (``extensions``); None when the module's own options
+    are the one item (tccc_extension).
+    """
+
+    def __init__(self, list_option=None):
+        self.list_option = list_option
+        self.items = None
+
+    def check_params(self, params):
+        self.items = items_from_params(params, self.list_option)
+
+    def run(self, module, client):
+        """Reconcile the checked items, warn about the passwords of the result where the core cannot
+        mask them, and keep the diff only in diff mode."""
+        params = module.params
+        result = reconcile(client, params["sdk_app_id"], self.items, params.get("purge") or False, module.check_mode,
+                           params["include_registration"])
+        warn_unmasked_passwords(module, result["extensions"])
+        if not module._diff:  # pylint: disable=protected-access
+            del result["diff"]
+        return result

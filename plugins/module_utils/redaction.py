@@ -56,14 +56,21 @@ def redact(text):
 
 
 def remember(value):
-    """Record ``value`` as a secret: never shown by clean(), masked by ansible-core 2.22+. Returns it."""
-    if isinstance(value, str) and len(value) >= MIN_REMEMBERED:
-        with _lock:
-            new = value not in _known
-            _known.add(value)
-        if new and register_secret is not None:
+    """Record ``value`` as a secret and return it: the one place that registers secrets with
+    ansible-core (2.22 and later), which then masks it in everything the task prints, whatever its
+    length; clean() replaces it in text when it is at least MIN_REMEMBERED long."""
+    if isinstance(value, str) and value:
+        if len(value) >= MIN_REMEMBERED:
+            with _lock:
+                _known.add(value)
+        if register_secret is not None:
             register_secret(value)
     return value
+
+
+def core_masks_secrets():
+    """Whether ansible-core masks what remember() registers (2.22 and later)."""
+    return register_secret is not None
 
 
 def clean(text):

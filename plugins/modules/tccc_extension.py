@@ -35,6 +35,8 @@ options:
   extension_id:
     description:
       - The extension number.
+      - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number fails the
+        task before anything is sent.
     type: str
     required: true
   state:
@@ -173,14 +175,11 @@ request_id:
 """
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import (
-    item_argument_spec, items_from_params, managed_fields, run_for_module,
-)
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteModule, item_argument_spec, managed_fields
 
 
-def run(module, client):
-    """tccc_extensions' result for a list of one, as this module reports it."""
-    result = run_for_module(module, client)
+def one_extension(module, result):
+    """tccc_extensions' ``result`` for a list of one, as this module reports it."""
     extension = result["extensions"][0] if result["extensions"] else {}
     one = dict(changed=result["changed"], extension=extension)
     if "diff" in result:
@@ -196,7 +195,9 @@ def main():
         sdk_app_id=dict(type="int", required=True),
         include_registration=dict(type="bool", default=True),
     )
-    run_module(argument_spec, run, check_params=items_from_params, supports_check_mode=True)
+    writes = WriteModule()
+    run_module(argument_spec, lambda module, client: one_extension(module, writes.run(module, client)), check_params=writes.check_params,
+               ids_written=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

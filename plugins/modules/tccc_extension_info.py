@@ -240,7 +240,7 @@ request_id:
   sample: 86a17f0e-bcb3-46bf-ac66-8f165fe52127
 """
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import protect_passwords, run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module, warn_unmasked_passwords
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_ids, check_not_blank, check_sdk_app_id
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import read_extensions
 
@@ -255,7 +255,7 @@ def read(module, client):
     params = module.params
     extensions, missing = read_extensions(client, params["sdk_app_id"], params["extension_ids"], params["keyword"],
                                           params["include_status"], params["include_registration"])
-    protect_passwords(module, extensions)
+    warn_unmasked_passwords(module, extensions)
     return dict(changed=False, extensions=extensions, missing_extension_ids=missing)
 
 

@@ -45,6 +45,8 @@ options:
       extension_id:
         description:
           - The extension number.
+          - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number fails
+            the task before anything is sent.
         type: str
         required: true
       state:
@@ -226,10 +228,11 @@ extension_id:
 """
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import item_argument_spec, items_from_params, run_for_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteModule, item_argument_spec
 
 
 def main():
+    writes = WriteModule("extensions")
     run_module(
         dict(
             sdk_app_id=dict(type="int", required=True),
@@ -237,8 +240,9 @@ def main():
             purge=dict(type="bool", default=False),
             include_registration=dict(type="bool", default=True),
         ),
-        lambda module, client: run_for_module(module, client, "extensions"),
-        check_params=lambda params: items_from_params(params, "extensions"),
+        writes.run,
+        check_params=writes.check_params,
+        ids_written=True,
         supports_check_mode=True,
     )
 

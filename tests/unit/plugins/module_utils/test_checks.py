@@ -23,12 +23,47 @@ def test_check_id_accepts_a_number():
     checks.check_id("1001", "extension_id")
 
 
-def test_check_ids_unique():
-    checks.check_ids(None, "extension_ids", unique=True)
-    checks.check_ids(["1001", "1001"], "extension_ids")
+@pytest.mark.parametrize("values", [None, [], ["1001", "1001"]])
+def test_check_ids_accepts(values):
+    checks.check_ids(values, "extension_ids")
+
+
+@pytest.mark.parametrize("values", [[""], ["1001", " 1002"]])
+def test_check_ids_checks_each_as_check_id(values):
     with pytest.raises(ConfigError) as info:
-        checks.check_ids(["1001", "1002", "1001"], "extension_ids", unique=True)
-    assert info.value.option == "extension_ids" and "'1001' is listed twice" in str(info.value)
+        checks.check_ids(values, "extension_ids")
+    assert info.value.option == "extension_ids" and "must be an extension number" in str(info.value)
+
+
+def test_check_unique():
+    checks.check_unique(["1001", "1002"], "extensions")
+    with pytest.raises(ConfigError) as info:
+        checks.check_unique(["1001", "1002", "1001"], "extensions")
+    assert info.value.option == "extensions" and "'1001' is listed twice" in str(info.value)
+
+
+SPEC = dict(
+    sdk_app_id=dict(type="int"),
+    extension_ids=dict(type="list", elements="str", aliases=["extension_id"]),
+    extensions=dict(type="list", elements="dict", options=dict(extension_id=dict(type="str"), skill_group_ids=dict(type="list", elements="int"))),
+)
+
+
+def test_numeric_ids_are_found_in_list_items_and_under_aliases():
+    raw = {"sdk_app_id": 1400000000, "extension_id": [514, "1003", 1e3],
+           "extensions": [{"extension_id": "1001", "skill_group_ids": [1]}, "not a dict", {"extension_id": 514}]}
+    assert checks.numeric_ids(SPEC, raw) == [("extension_id", [514, 1e3]), ("extensions[2].extension_id", [514])]
+    assert checks.numeric_ids(SPEC, {"extensions": [{"extension_id": "01002"}], "extension_ids": ["1", True]}) == []
+
+
+def test_numeric_ids_warn_where_read_and_fail_where_written():
+    raw = {"extensions": [{"extension_id": 514}]}
+    (warning,) = checks.numeric_id_warnings(SPEC, raw)
+    assert warning.startswith("extensions[0].extension_id: 514 arrived as a number, not as text: quote ids in YAML")
+    with pytest.raises(ConfigError) as info:
+        checks.check_no_numeric_ids(SPEC, raw)
+    assert info.value.option == "extensions[0].extension_id" and "octal number 514" in str(info.value)
+    checks.check_no_numeric_ids(SPEC, {"extensions": [{"extension_id": "514"}]})
 
 
 def test_check_not_blank():

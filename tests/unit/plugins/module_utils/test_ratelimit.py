@@ -449,18 +449,24 @@ def test_the_rate_never_falls_below_the_floor(tmp_path):
     assert slow.current_rate() == pytest.approx(0.5)
 
 
+def succeed_until_the_full_rate(limiter, rate=20.0, most=200):
+    """Paced successful requests until the limiter is back at ``rate``: returns how many it took."""
+    count = 0
+    while limiter.current_rate() < rate:
+        limiter.acquire()
+        limiter.succeeded()
+        count += 1
+        assert count < most, "no recovery"
+    return count
+
+
 def test_successes_bring_the_rate_back(tmp_path):
     fake = FakeTime()
     limiter = paced(tmp_path, fake)
     refuse_windows_apart(limiter, fake, 3)
     assert limiter.current_rate() == pytest.approx(20 * 0.9 ** 3)
     start = fake.now
-    count = 0
-    while limiter.current_rate() < 20.0:
-        limiter.acquire()
-        limiter.succeeded()
-        count += 1
-        assert count < 200, "no recovery"
+    count = succeed_until_the_full_rate(limiter)
     # 14.58/s back to 20/s at 20% of 20/s per second of traffic at the pace: 25 or so requests,
     # within two windows.
     assert 20 <= count <= 30
@@ -474,6 +480,32 @@ def test_successes_bring_the_rate_back(tmp_path):
         stamps.append(fake.now)
     assert fake.now - start < (100 - (LIMIT_20 - 1)) * (1.0 + ratelimit.GUARD) / (20 * 0.9 ** 3)
     assert_window_cap(stamps)
+
+
+def test_a_slow_run_does_not_recover_a_cut_it_is_not_slowed_by(tmp_path):
+    # Before, one success of a run at 0.5/s put the other runs back at 20/s right after a cut.
+    fake = FakeTime()
+    default, slow = paced(tmp_path, fake), paced(tmp_path, fake, rate=0.5)
+    default.acquire()
+    default.throttled()
+    for dummy in range(3):
+        slow.acquire()
+        slow.succeeded()
+    assert default.current_rate() == pytest.approx(18.0)
+
+
+def test_a_run_below_the_api_limit_recovers_a_deep_cut_to_its_own_rate_only(tmp_path):
+    fake = FakeTime()
+    default, slower = paced(tmp_path, fake), paced(tmp_path, fake, rate=15)
+    refuse_windows_apart(default, fake, 3)
+    assert default.current_rate() == pytest.approx(20 * 0.9 ** 3)
+    for dummy in range(10):
+        slower.acquire()
+        slower.succeeded()
+    # 14.58/s is back at 15/s, the pace the slower run has shown to work, and no further.
+    assert default.current_rate() == pytest.approx(15.0) and slower.current_rate() == pytest.approx(15.0)
+    # The default run's own successes bring back the rest.
+    succeed_until_the_full_rate(default)
 
 
 def test_successes_of_requests_sent_before_the_cut_do_not_count(tmp_path):
@@ -845,6 +877,23 @@ def test_idle_state_files_are_removed_and_busy_ones_kept(tmp_path):
     limiter = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path))
     limiter.acquire()
     assert sorted(os.listdir(str(tmp_path))) == sorted([recent.name, other.name, os.path.basename(limiter.path)])
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts this process's open descriptors in /proc/self/fd")
+def test_the_state_directory_is_opened_once_per_process(tmp_path):
+    # Before, every limiter opened the directory again and never closed it: a module run leaked one
+    # descriptor per action and account it called.
+    home = tmp_path / "home"
+    home.mkdir()
+    fake = FakeTime()
+    first = [_default_limiter({}, home, fake), paced(tmp_path, fake)]
+    before = len(os.listdir("/proc/self/fd"))
+    limiters = [_default_limiter({}, home, fake) for dummy in range(20)] + [paced(tmp_path, fake, key="key %d" % n) for n in range(20)]
+    for limiter in first + limiters:
+        limiter.acquire()
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert all(limiter.shared for limiter in first + limiters)
+    assert len(set(os.path.dirname(limiter.path) for limiter in limiters)) == 2
 
 
 def test_a_file_removed_by_cleanup_while_opened_is_opened_again(tmp_path):

@@ -7,9 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteFailed, check_items, reconcile
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     APP, create, delete, info, listing, modify, registration, reset,
 )
@@ -97,6 +100,29 @@ def test_a_lost_password_reset_cannot_be_settled_and_fails_without_a_resend(sess
     assert caught.value.to_result()["reset"] == []
 
 
+def test_a_create_answered_with_a_server_error_that_was_applied_counts_as_done(session):
+    # Before, InternalError on a write failed the task although the extension had been created.
+    session.expect(listing([], ["2001"]), create("2001", "Desk").error("InternalError", "internal error", "req-5"),
+                   listing([info("2001", "Desk")], ["2001"]),   # the re-read: there it is
+                   listing([info("2001", "Desk")], ["2001"]))   # the facts of what changed
+    result = run(session, items({"extension_id": "2001", "extension_name": "Desk"}))
+    assert result["created"] == ["2001"] and result["changed"] is True
+
+
+def test_a_delete_answered_service_unavailable_and_not_applied_is_sent_once_more(session):
+    session.expect(listing([FRONT], ["1001"]), delete("1001").error("ServiceUnavailable"), listing([FRONT], ["1001"]),
+                   delete("1001").result())
+    assert run(session, items({"extension_id": "1001", "state": "absent"}))["deleted"] == ["1001"]
+
+
+def test_a_password_reset_answered_with_a_server_error_fails_without_a_resend(session):
+    session.expect(listing([FRONT], ["1001"]), reset("1001").error("ResourceUnavailable", "busy", "req-6"))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "reset_password": True}))
+    assert caught.value.code == "ResourceUnavailable" and caught.value.request_id == "req-6"
+    assert "unknown whether the password was reset" in str(caught.value)
+
+
 def test_a_refused_write_is_not_settled_by_reading(session):
     session.expect(listing([], ["2001"]), create("2001", "Desk").error("InternalError.DBError"))
     with pytest.raises(WriteFailed) as caught:
@@ -119,6 +145,19 @@ def test_the_first_failure_stops_further_writes_and_lists_what_was_done(session)
     result = err.to_result()
     assert (result["created"], result["updated"], result["deleted"], result["reset"]) == ([], ["1001"], [], [])
     assert (result["extension_id"], result["request_id"], result["error"]["code"]) == ("1002", "req-9", "InvalidParameterValue.AccountNotExist")
+
+
+def test_a_failed_write_result_passes_the_cause_through_redaction(session):
+    # Before, to_result() put the cause's raw message into "error", past redaction.clean().
+    secret = remember("planted-SipPw-0042")
+    session.expect(listing([FRONT], ["1001"]),
+                   modify("1001", "Lobby", [1000], "").error("InvalidParameterValue", "bad %s Password=raw-pw-0043" % secret, "req-8"))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "extension_name": "Lobby"}))
+    result = caught.value.to_result()
+    assert result["error"]["code"] == "InvalidParameterValue" and result["error"]["message"].startswith("bad ")
+    shown = json.dumps(result) + str(caught.value)
+    assert secret not in shown and "raw-pw-0043" not in shown
 
 
 def test_writes_and_registration_reads_run_concurrently_and_purge_deletes_the_rest(session):

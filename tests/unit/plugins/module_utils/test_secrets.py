@@ -124,6 +124,18 @@ def test_secrets_are_known_the_moment_they_are_parsed(monkeypatch):
     assert redaction.MASK in str(err)
 
 
+def test_every_secret_is_registered_with_the_core_whatever_its_length(monkeypatch):
+    # Before, a secret shorter than MIN_REMEMBERED was not registered: the core could mask it, only
+    # clean() cannot (it would blank ordinary words of a message).
+    registered = []
+    monkeypatch.setattr(redaction, "register_secret", registered.append)
+    assert redaction.remember("pw1") == "pw1"
+    redaction.remember("")
+    redaction.remember(None)
+    assert registered == ["pw1"]
+    assert redaction.clean("pw1 failed") == "pw1 failed"
+
+
 @pytest.mark.parametrize("bad", ["tok\nen-value", "tok\ren", "token\x00", "token\x7f", "t\u0085oken", "tök€n", "t\u4e2d"])
 @pytest.mark.parametrize("where", ["security_token", "secret_key", "env", "tccli"])
 def test_keys_and_tokens_a_header_cannot_carry_are_refused_before_sending(tmp_path, bad, where):

@@ -146,6 +146,15 @@ def test_bad_input_fails_before_any_request(tccc, capsys, args, option):
     assert tccc.received == []
 
 
+def test_an_id_that_yaml_made_a_number_fails_before_any_request(tccc, capsys):
+    # extension_id: 01002 unquoted is the octal 514: writing extension "514" is not what was meant.
+    result = run(dict(extension_id=514, state="absent"), capsys)
+    assert result["failed"] is True and result["option"] == "extension_id" and result["error"]["code"] == "ConfigError"
+    assert result["msg"].startswith("extension_id: 514 arrived as a number, not as text, so it may not be the extension meant")
+    assert result["msg"].endswith("quote the id in YAML (\"01002\")")
+    assert tccc.received == []
+
+
 def test_a_missing_name_for_a_create_fails_after_the_listing_only(tccc, capsys):
     tccc.expect(listing([], ["2001"]))
     result = run(dict(extension_id="2001", relation="bob@example.com"), capsys)

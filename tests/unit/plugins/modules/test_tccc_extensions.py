@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import base
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import reconcile, redaction
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extensions
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     create, delete, info, listing, modify, module_args, reset,
@@ -146,6 +146,23 @@ def test_bad_input_fails_before_any_request(tccc, capsys, extensions, purge, opt
     assert tccc.received == []
 
 
+def test_an_id_that_yaml_made_a_number_fails_before_any_request(tccc, capsys):
+    # Before, 01002 unquoted (the octal 514) became "514" silently, and purge deleted the real 01002.
+    result = run(dict(extensions=[{"extension_id": "1001"}, {"extension_id": 514}], purge=True), capsys)
+    assert result["failed"] is True and result["option"] == "extensions[1].extension_id"
+    assert result["msg"].startswith("extensions[1].extension_id: 514 arrived as a number, not as text")
+    assert tccc.received == []
+
+
+def test_the_items_are_parsed_and_checked_once(tccc, capsys, monkeypatch):
+    calls = []
+    check_items = reconcile.check_items
+    monkeypatch.setattr(reconcile, "check_items", lambda *args, **kwargs: calls.append(args) or check_items(*args, **kwargs))
+    tccc.expect(listing([FRONT], ["1001"]))
+    assert run(dict(extensions=[{"extension_id": "1001"}]), capsys)["changed"] is False
+    assert len(calls) == 1
+
+
 def test_a_failed_write_reports_what_was_done(tccc, capsys):
     tccc.expect(listing([FRONT], ["1001", "2001"]),
                 unordered(modify("1001", "Lobby", [1000], "alice@example.com").result(),
@@ -158,15 +175,22 @@ def test_a_failed_write_reports_what_was_done(tccc, capsys):
     assert "Done before the failure: updated 1001." in result["msg"]
 
 
-def test_a_new_password_is_protected_in_the_result(tccc, capsys, monkeypatch):
-    registered = []
-    if base.register_secret is not None:
-        monkeypatch.setattr(base, "register_secret", registered.append)
+def test_a_new_password_is_protected_in_the_result(tccc, capsys):
     tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001xxxx"))
     result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}]), capsys)
     assert result["extensions"][0]["password"] == "NewPw1001xxxx"
-    if base.register_secret is None:
+    if not redaction.core_masks_secrets():
         # 2.19 returns structured warnings; their text is what matters
         assert "set no_log: true on this task" in json.dumps(result["warnings"])
-    else:
-        assert registered == ["NewPw1001xxxx"]
+
+
+def test_with_a_core_that_masks_secrets_a_new_password_is_registered_once_and_brings_no_warning(tccc, capsys, monkeypatch):
+    # Before, the module registered each password again after redaction.remember() had, and warned
+    # on a core without register_secret even where remember() registered it.
+    registered = []
+    monkeypatch.setattr(redaction, "register_secret", registered.append)
+    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001yyyy"))
+    result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}]), capsys)
+    assert result["extensions"][0]["password"] == "NewPw1001yyyy"
+    assert registered.count("NewPw1001yyyy") == 1
+    assert "no_log" not in json.dumps(result.get("warnings", []))
