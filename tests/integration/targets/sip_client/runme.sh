@@ -104,15 +104,13 @@ sys.exit(1 if leaks else 0)
 EOF
 echo "sip_client: reading facts and applying the role took $("$TCCC_PYTHON" -c "print('%.1f' % ($EPOCHREALTIME - $phase))") s"
 "$TCCC_PYTHON" "$here/check_formats.py" "$work"
-# A password the format cannot carry fails the role, naming the extension and the character
-# class; at -vvv the value appears nowhere and nothing is written.
-if ansible-playbook -vvv -i localhost, refuse.yml -e "sip_work=$work" >"$work/refuse.out" 2>&1; then
-  echo "sip_client: the role accepted a ';' in a baresip password" >&2
+# Values the role must refuse (refuse.yml asserts the message and that nothing was written); at
+# -vvv the refused value appears nowhere.
+if ! ansible-playbook -vvv -i localhost, refuse.yml -e "sip_work=$work" >"$work/refuse.out" 2>&1; then
+  tail -n 60 "$work/refuse.out" >&2
   exit 1
 fi
-grep -q "extension 1001: password holds a semicolon, which a baresip accounts line cannot carry" "$work/refuse.out"
 if grep -q "secret-never-shown" "$work/refuse.out"; then echo "sip_client: the refused password was shown" >&2; exit 1; fi
-[ ! -e "$work/refused/accounts" ]
 
 # Each client in a mount namespace whose /etc/hosts maps the TLS names. unshare and bash exec the
 # client, so the pid started here is the client's own, the one the cleanup stops.
