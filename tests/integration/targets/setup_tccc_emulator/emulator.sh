@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by the runme.sh of the tccc_* targets (alias needs/target/setup_tccc_emulator):
 #   tccc_emulator_start NAME [emulator options...]   start one local TCCC emulator, set TCCC_PORT
+#   tccc_wait_ready NAME PID LOG COMMAND...           wait until COMMAND succeeds (PID alive, capped)
 # Every emulator started is stopped when the script exits; after a failure the tail of each
 # emulator's request log is printed, so that a failing assertion can be matched to the requests.
 # Also sets TCCC_COLLECTION (the collection under test), TCCC_PYTHON (the Python ansible-test runs)
@@ -46,25 +47,36 @@ TCCC_PORT=
 tccc_emulator_pids=()
 tccc_emulator_names=()
 
-tccc_emulator_start() {
-  local name=$1
-  shift
-  local port_file="$TCCC_WORK/$name.port" log="$TCCC_WORK/$name.log" pid tries=0
-  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$port_file" "$@" >/dev/null 2>"$log" &
-  pid=$!
-  tccc_emulator_pids+=("$pid")
-  tccc_emulator_names+=("$name")
-  # The emulator writes its port file only once it listens. The wait ends early when the emulator
-  # dies; the cap (60 s) is only there so that a hung start cannot hang the whole run.
-  until [ -s "$port_file" ]; do
+# Waits until COMMAND succeeds. The wait ends early, printing LOG, when PID dies; the cap (60 s) is
+# only there so that a hung start cannot hang the whole run.
+tccc_wait_ready() {
+  local name=$1 pid=$2 log=$3 tries=0
+  shift 3
+  until "$@" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null || [ "$tries" -ge 600 ]; then
-      echo "tccc: emulator $name did not start:" >&2
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "tccc: $name (pid $pid) is not ready after 60 s ($*); its log:" >&2
+      else
+        echo "tccc: $name (pid $pid) exited before it was ready; its log:" >&2
+      fi
       cat "$log" >&2
       return 1
     fi
     tries=$((tries + 1))
     sleep 0.1
   done
+}
+
+tccc_emulator_start() {
+  local name=$1
+  shift
+  local port_file="$TCCC_WORK/$name.port" log="$TCCC_WORK/$name.log" pid
+  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$port_file" "$@" >/dev/null 2>"$log" &
+  pid=$!
+  tccc_emulator_pids+=("$pid")
+  tccc_emulator_names+=("$name")
+  # The emulator writes its port file only once it listens.
+  tccc_wait_ready "emulator $name" "$pid" "$log" test -s "$port_file"
   # shellcheck disable=SC2034  # the result, read by the runme.sh that sourced this file
   TCCC_PORT=$(cat "$port_file")
 }

@@ -84,7 +84,7 @@ modules=$(dirname "$(dpkg -L kamailio-tls-modules | grep '/modules/tls\.so$' | h
 kamailio -DD -E -f "$work/kamailio.cfg" >"$work/kamailio.log" 2>&1 &
 sip_pids+=($!)
 tccc_emulator_start sip --data "$work/data.json"
-for _ in $(seq 50); do kamcmd -s "unix:$work/kamailio.ctl" core.version >/dev/null 2>&1 && break; sleep 0.2; done
+tccc_wait_ready kamailio "${sip_pids[0]}" "$work/kamailio.log" kamcmd -s "unix:$work/kamailio.ctl" core.version
 
 phase=$EPOCHREALTIME
 # At -vvv, so that the check below sees everything Ansible could show.

@@ -22,9 +22,9 @@ chmod 755 "$open_home"
 # set +e: the exit status must reach tccc_emulator_stop_all (which reads $?) without ending the trap.
 trap 'status=$?; set +e; rm -rf "$open_home"; [ -z "$stub" ] || kill "$stub" 2>/dev/null; (exit "$status"); tccc_emulator_stop_all' EXIT
 # Malformed answers carrying random secrets, which it adds to $secrets for the scan below.
-"$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" &
+"$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" 2>"$TCCC_WORK/stub.log" &
 stub=$!
-until [ -s "$TCCC_WORK/stub.port" ]; do kill -0 "$stub"; sleep 0.1; done
+tccc_wait_ready stub "$stub" "$TCCC_WORK/stub.log" test -s "$TCCC_WORK/stub.port"
 port_stub=$(cat "$TCCC_WORK/stub.port")
 
 set +x  # what follows handles the secrets themselves: keep them out of this script's trace
