@@ -2,6 +2,8 @@
 # Sourced by the runme.sh of the tccc_* targets (alias needs/target/setup_tccc_emulator):
 #   tccc_emulator_start NAME [emulator options...]   start one local TCCC emulator, set TCCC_PORT
 #   tccc_wait_ready NAME PID LOG COMMAND...           wait until COMMAND succeeds (PID alive, capped)
+#   tccc_track_pid PID [LOG]                          stop PID at exit too (last tracked, first stopped)
+#   tccc_track_path PATH                              remove PATH at exit too
 # Every emulator started is stopped when the script exits; after a failure the tail of each
 # emulator's request log is printed, so that a failing assertion can be matched to the requests.
 # Also sets TCCC_COLLECTION (the collection under test), TCCC_PYTHON (the Python ansible-test runs)
@@ -46,6 +48,9 @@ TCCC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tccc-integration.XXXXXX")
 TCCC_PORT=
 tccc_emulator_pids=()
 tccc_emulator_names=()
+tccc_tracked_pids=()
+tccc_tracked_logs=()
+tccc_tracked_paths=()
 
 # Waits until COMMAND succeeds. The wait ends early, printing LOG, when PID dies; the cap (60 s) is
 # only there so that a hung start cannot hang the whole run.
@@ -65,6 +70,15 @@ tccc_wait_ready() {
     tries=$((tries + 1))
     sleep 0.1
   done
+}
+
+tccc_track_pid() {
+  tccc_tracked_pids+=("$1")
+  tccc_tracked_logs+=("${2:-}")
+}
+
+tccc_track_path() {
+  tccc_tracked_paths+=("$1")
 }
 
 tccc_emulator_start() {
@@ -87,7 +101,18 @@ tccc_emulator_log() {
 }
 
 tccc_emulator_stop_all() {
-  local status=$? index log
+  local status=$? index log pid
+  # Last tracked, first stopped: clients go while the server they talk to still answers.
+  for ((index = ${#tccc_tracked_pids[@]} - 1; index >= 0; index--)); do
+    pid=${tccc_tracked_pids[$index]}
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    log=${tccc_tracked_logs[$index]}
+    if [ "$status" -ne 0 ] && [ -n "$log" ]; then
+      echo "---- $(basename "$log"): last 25 lines" >&2
+      tail -n 25 "$log" >&2 || true
+    fi
+  done
   for index in "${!tccc_emulator_pids[@]}"; do
     kill "${tccc_emulator_pids[$index]}" 2>/dev/null || true
   done
@@ -101,7 +126,7 @@ tccc_emulator_stop_all() {
       tail -n 30 "$log" >&2 || true
     fi
   done
-  rm -rf "$TCCC_WORK"
+  rm -rf "$TCCC_WORK" "${tccc_tracked_paths[@]}"
   return "$status"
 }
 trap tccc_emulator_stop_all EXIT

@@ -23,25 +23,6 @@ source ../setup_tccc_emulator/emulator.sh
 here=$PWD
 work=$TCCC_WORK/sip
 mkdir -p "$work"
-sip_pids=()
-sip_fds=()
-sip_cleanup() {
-  local status=$? pid fd index
-  for fd in "${sip_fds[@]}"; do exec {fd}>&-; done
-  # Last started, first stopped: the clients unregister while the registrar still answers (else
-  # baresip waits out its 32-second transaction timeout), then the registrar stops.
-  for ((index = ${#sip_pids[@]} - 1; index >= 0; index--)); do
-    pid=${sip_pids[$index]}
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ "$status" -ne 0 ]; then
-    for log in "$work"/*.log; do echo "---- $log (last 25 lines)" >&2; tail -n 25 "$log" >&2 || true; done
-  fi
-  (exit "$status")
-  tccc_emulator_stop_all
-}
-trap sip_cleanup EXIT
 
 # A test CA signs the registrar's certificate for the two proxy names; another CA signs nothing here.
 (
@@ -81,10 +62,13 @@ EOF
 modules=$(dirname "$(dpkg -L kamailio-tls-modules | grep '/modules/tls\.so$' | head -n 1)")
 "$TCCC_PYTHON" "$here/sip_world.py" "$work" "$port" "$tls_port" "$modules"
 
+# Tracked first, so stopped last: the clients unregister while the registrar still answers (else
+# baresip waits out its 32-second transaction timeout).
 kamailio -DD -E -f "$work/kamailio.cfg" >"$work/kamailio.log" 2>&1 &
-sip_pids+=($!)
+kamailio=$!
+tccc_track_pid "$kamailio" "$work/kamailio.log"
 tccc_emulator_start sip --data "$work/data.json"
-tccc_wait_ready kamailio "${sip_pids[0]}" "$work/kamailio.log" kamcmd -s "unix:$work/kamailio.ctl" core.version
+tccc_wait_ready kamailio "$kamailio" "$work/kamailio.log" kamcmd -s "unix:$work/kamailio.ctl" core.version
 
 phase=$EPOCHREALTIME
 # At -vvv, so that the check below sees everything Ansible could show.
@@ -121,7 +105,7 @@ in_namespace=(unshare --mount bash -c 'mount --bind "$0" /etc/hosts && exec "$@"
 printf 'poll_method epoll\nmodule_path /usr/lib/baresip/modules\nmodule g711.so\nmodule_tmp uuid.so\nmodule_tmp account.so\n' \
   >"$work/baresip/config"
 "${in_namespace[@]}" baresip -f "$work/baresip" -t 60 </dev/null >"$work/baresip.log" 2>&1 &
-sip_pids+=($!)
+tccc_track_pid $! "$work/baresip.log"
 
 # linphonec needs its data directory, quits at the end of stdin and rewrites its config on exit:
 # each runs on a copy of the file as written, with stdin held open by a FIFO.
@@ -130,10 +114,11 @@ for name in linphone linphone-other-ca; do
   cp "$work/$name/linphonerc" "$work/$name.rc"
   mkfifo "$work/$name.in"
   HOME=$work/home-$name "${in_namespace[@]}" linphonec -c "$work/$name.rc" <"$work/$name.in" >"$work/$name.log" 2>&1 &
-  sip_pids+=($!)
-  # open the FIFO for writing so that linphonec starts and never sees the end of its input
-  exec {fd}>"$work/$name.in"
-  sip_fds+=("$fd")
+  tccc_track_pid $! "$work/$name.log"
+  # A writer holds the FIFO open so that linphonec starts and sees the end of its input only when
+  # the writer, tracked after it and so stopped before it, goes.
+  sleep 3600 >"$work/$name.in" &
+  tccc_track_pid $!
 done
 
 phase=$EPOCHREALTIME

@@ -16,14 +16,13 @@ output="$TCCC_WORK/ansible-output.txt"
 secrets="$TCCC_WORK/secrets.txt"
 rendered="$TCCC_WORK/phones.txt"
 # A home directory every user can traverse (TCCC_WORK is private), for a key file others can read.
-stub=
 open_home=$(mktemp -d "${TMPDIR:-/tmp}/tccc-open-home.XXXXXX")
+tccc_track_path "$open_home"
 chmod 755 "$open_home"
-# set +e: the exit status must reach tccc_emulator_stop_all (which reads $?) without ending the trap.
-trap 'status=$?; set +e; rm -rf "$open_home"; [ -z "$stub" ] || kill "$stub" 2>/dev/null; (exit "$status"); tccc_emulator_stop_all' EXIT
 # Malformed answers carrying random secrets, which it adds to $secrets for the scan below.
 "$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" 2>"$TCCC_WORK/stub.log" &
 stub=$!
+tccc_track_pid "$stub"
 tccc_wait_ready stub "$stub" "$TCCC_WORK/stub.log" test -s "$TCCC_WORK/stub.port"
 port_stub=$(cat "$TCCC_WORK/stub.port")
 
