@@ -4,6 +4,7 @@
 #   tccc_wait_ready NAME PID LOG COMMAND...           wait until COMMAND succeeds (PID alive, capped)
 #   tccc_track_pid PID [LOG]                          stop PID at exit too (last tracked, first stopped)
 #   tccc_track_path PATH                              remove PATH at exit too
+#   tccc_scan_secrets SECRETS_FILE FILE...            fail when a line of SECRETS_FILE is in a FILE
 # Every emulator started is stopped when the script exits; after a failure the tail of each
 # emulator's request log is printed, so that a failing assertion can be matched to the requests.
 # Also sets TCCC_COLLECTION (the collection under test), TCCC_PYTHON (the Python ansible-test runs)
@@ -93,6 +94,31 @@ tccc_emulator_start() {
   tccc_wait_ready "emulator $name" "$pid" "$log" test -s "$port_file"
   # shellcheck disable=SC2034  # the result, read by the runme.sh that sourced this file
   TCCC_PORT=$(cat "$port_file")
+}
+
+# Counts each distinct line of SECRETS_FILE in every FILE. A leak is named by the secret's number
+# among the distinct lines of SECRETS_FILE, never by its value, and the trace is off meanwhile.
+tccc_scan_secrets() {
+  local -
+  set +x
+  local secrets_file=$1 secret scanned count number=0 leaks=0
+  shift
+  while IFS= read -r secret; do
+    number=$((number + 1))
+    for scanned in "$@"; do
+      count=$(grep -cF -- "$secret" "$scanned" || true)
+      if [ "$count" -ne 0 ]; then
+        echo "LEAK: secret #$number of $(basename "$secrets_file") appears $count times in $(basename "$scanned")" >&2
+        leaks=$((leaks + 1))
+      fi
+    done
+  done < <(awk 'length($0) && !seen[$0]++' "$secrets_file")
+  if [ "$number" -eq 0 ]; then
+    echo "tccc: $secrets_file holds no secret to scan for" >&2
+    return 1
+  fi
+  echo "scanned $# files ($(cat "$@" | wc -l) lines) for $number secrets: $leaks leaks"
+  [ "$leaks" -eq 0 ]
 }
 
 # The request log of emulator NAME (one line per request: action, answer code, latency; never a secret).

@@ -113,18 +113,4 @@ while IFS= read -r secret; do
   esac
 done <"$secrets"
 [ "$passwords" -eq 8 ]
-leaks=0
-line=0
-while IFS= read -r secret; do
-  line=$((line + 1))
-  for scanned in "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log strict)"; do
-    count=$(grep -cF -- "$secret" "$scanned" || true)
-    if [ "$count" -ne 0 ]; then
-      # Name the secret by its line in secrets.txt, not by its value.
-      echo "LEAK: secret #$line of data.json appears $count times in $(basename "$scanned")" >&2
-      leaks=$((leaks + 1))
-    fi
-  done
-done <"$secrets"
-echo "scanned $(wc -l <"$output") lines of ansible-playbook -vvv output and 2 emulator logs for $line secrets: $leaks leaks"
-[ "$leaks" -eq 0 ]
+tccc_scan_secrets "$secrets" "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log strict)"
