@@ -1,6 +1,10 @@
 # shellcheck shell=bash
 # Sourced by the runme.sh of the tccc_* targets (alias needs/target/setup_tccc_emulator):
 #   tccc_emulator_start NAME [emulator options...]   start one local TCCC emulator, set TCCC_PORT
+#   tccc_wait_ready NAME PID LOG COMMAND...           wait until COMMAND succeeds (PID alive, capped)
+#   tccc_track_pid PID [LOG]                          stop PID at exit too (last tracked, first stopped)
+#   tccc_track_path PATH                              remove PATH at exit too
+#   tccc_scan_secrets SECRETS_FILE FILE...            fail when a line of SECRETS_FILE is in a FILE
 # Every emulator started is stopped when the script exits; after a failure the tail of each
 # emulator's request log is printed, so that a failing assertion can be matched to the requests.
 # Also sets TCCC_COLLECTION (the collection under test), TCCC_PYTHON (the Python ansible-test runs)
@@ -45,28 +49,76 @@ TCCC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tccc-integration.XXXXXX")
 TCCC_PORT=
 tccc_emulator_pids=()
 tccc_emulator_names=()
+tccc_tracked_pids=()
+tccc_tracked_logs=()
+tccc_tracked_paths=()
 
-tccc_emulator_start() {
-  local name=$1
-  shift
-  local port_file="$TCCC_WORK/$name.port" log="$TCCC_WORK/$name.log" pid tries=0
-  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$port_file" "$@" >/dev/null 2>"$log" &
-  pid=$!
-  tccc_emulator_pids+=("$pid")
-  tccc_emulator_names+=("$name")
-  # The emulator writes its port file only once it listens. The wait ends early when the emulator
-  # dies; the cap (60 s) is only there so that a hung start cannot hang the whole run.
-  until [ -s "$port_file" ]; do
+# Waits until COMMAND succeeds. The wait ends early, printing LOG, when PID dies; the cap (60 s) is
+# only there so that a hung start cannot hang the whole run.
+tccc_wait_ready() {
+  local name=$1 pid=$2 log=$3 tries=0
+  shift 3
+  until "$@" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null || [ "$tries" -ge 600 ]; then
-      echo "tccc: emulator $name did not start:" >&2
+      if kill -0 "$pid" 2>/dev/null; then
+        echo "tccc: $name (pid $pid) is not ready after 60 s ($*); its log:" >&2
+      else
+        echo "tccc: $name (pid $pid) exited before it was ready; its log:" >&2
+      fi
       cat "$log" >&2
       return 1
     fi
     tries=$((tries + 1))
     sleep 0.1
   done
+}
+
+tccc_track_pid() {
+  tccc_tracked_pids+=("$1")
+  tccc_tracked_logs+=("${2:-}")
+}
+
+tccc_track_path() {
+  tccc_tracked_paths+=("$1")
+}
+
+tccc_emulator_start() {
+  local name=$1
+  shift
+  local port_file="$TCCC_WORK/$name.port" log="$TCCC_WORK/$name.log" pid
+  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$port_file" "$@" >/dev/null 2>"$log" &
+  pid=$!
+  tccc_emulator_pids+=("$pid")
+  tccc_emulator_names+=("$name")
+  # The emulator writes its port file only once it listens.
+  tccc_wait_ready "emulator $name" "$pid" "$log" test -s "$port_file"
   # shellcheck disable=SC2034  # the result, read by the runme.sh that sourced this file
   TCCC_PORT=$(cat "$port_file")
+}
+
+# Counts each distinct line of SECRETS_FILE in every FILE. A leak is named by the secret's number
+# among the distinct lines of SECRETS_FILE, never by its value, and the trace is off meanwhile.
+tccc_scan_secrets() {
+  local -
+  set +x
+  local secrets_file=$1 secret scanned count number=0 leaks=0
+  shift
+  while IFS= read -r secret; do
+    number=$((number + 1))
+    for scanned in "$@"; do
+      count=$(grep -cF -- "$secret" "$scanned" || true)
+      if [ "$count" -ne 0 ]; then
+        echo "LEAK: secret #$number of $(basename "$secrets_file") appears $count times in $(basename "$scanned")" >&2
+        leaks=$((leaks + 1))
+      fi
+    done
+  done < <(awk 'length($0) && !seen[$0]++' "$secrets_file")
+  if [ "$number" -eq 0 ]; then
+    echo "tccc: $secrets_file holds no secret to scan for" >&2
+    return 1
+  fi
+  echo "scanned $# files ($(cat "$@" | wc -l) lines) for $number secrets: $leaks leaks"
+  [ "$leaks" -eq 0 ]
 }
 
 # The request log of emulator NAME (one line per request: action, answer code, latency; never a secret).
@@ -75,7 +127,18 @@ tccc_emulator_log() {
 }
 
 tccc_emulator_stop_all() {
-  local status=$? index log
+  local status=$? index log pid
+  # Last tracked, first stopped: clients go while the server they talk to still answers.
+  for ((index = ${#tccc_tracked_pids[@]} - 1; index >= 0; index--)); do
+    pid=${tccc_tracked_pids[$index]}
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    log=${tccc_tracked_logs[$index]}
+    if [ "$status" -ne 0 ] && [ -n "$log" ]; then
+      echo "---- $(basename "$log"): last 25 lines" >&2
+      tail -n 25 "$log" >&2 || true
+    fi
+  done
   for index in "${!tccc_emulator_pids[@]}"; do
     kill "${tccc_emulator_pids[$index]}" 2>/dev/null || true
   done
@@ -89,7 +152,7 @@ tccc_emulator_stop_all() {
       tail -n 30 "$log" >&2 || true
     fi
   done
-  rm -rf "$TCCC_WORK"
+  rm -rf "$TCCC_WORK" "${tccc_tracked_paths[@]}"
   return "$status"
 }
 trap tccc_emulator_stop_all EXIT

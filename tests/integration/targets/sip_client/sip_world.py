@@ -83,7 +83,7 @@ def main(out, port, tls_port, modules):
                 password = next(source)
                 extensions.append({"extension_id": extension_id, "extension_name": "linphone trusting another CA", "password": password})
                 secrets.append((extension_id, domain, password))
-                bad_ca.append({"client": "linphone-other-ca", "aor": "%s@%s" % (extension_id, domain)})
+                bad_ca.append({"client": "linphone-other-ca", "aor": "%s@%s" % (extension_id, domain), "proxy": proxy})
         data["instances"].append({"sdk_app_id": sdk_app_id, "uin": "100000000001", "extension_domain": domain,
                                   "outbound_proxy": proxy, "transport": transport, "extensions": extensions})
 

@@ -37,17 +37,4 @@ print("\n".join(ext["password"] for ext in data["instances"][0]["extensions"]))
 ' >>"$passwords"
 count=$(sort -u "$passwords" | grep -c . || true)
 [ "$count" -ge 20 ] || { echo "only $count passwords to scan for: the playbook did not write them" >&2; exit 1; }
-leaks=0
-line=0
-while IFS= read -r secret; do
-  line=$((line + 1))
-  for scanned in "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log lossy)"; do
-    found=$(grep -cF -- "$secret" "$scanned" || true)
-    if [ "$found" -ne 0 ]; then
-      echo "LEAK: password #$line appears $found times in $(basename "$scanned")" >&2
-      leaks=$((leaks + 1))
-    fi
-  done
-done < <(sort -u "$passwords")
-echo "scanned $(wc -l <"$output") lines of ansible-playbook -vvv output and 2 emulator logs for $line passwords: $leaks leaks"
-[ "$leaks" -eq 0 ]
+tccc_scan_secrets "$passwords" "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log lossy)"

@@ -16,15 +16,14 @@ output="$TCCC_WORK/ansible-output.txt"
 secrets="$TCCC_WORK/secrets.txt"
 rendered="$TCCC_WORK/phones.txt"
 # A home directory every user can traverse (TCCC_WORK is private), for a key file others can read.
-stub=
 open_home=$(mktemp -d "${TMPDIR:-/tmp}/tccc-open-home.XXXXXX")
+tccc_track_path "$open_home"
 chmod 755 "$open_home"
-# set +e: the exit status must reach tccc_emulator_stop_all (which reads $?) without ending the trap.
-trap 'status=$?; set +e; rm -rf "$open_home"; [ -z "$stub" ] || kill "$stub" 2>/dev/null; (exit "$status"); tccc_emulator_stop_all' EXIT
 # Malformed answers carrying random secrets, which it adds to $secrets for the scan below.
-"$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" &
+"$TCCC_PYTHON" stub.py "$secrets" "$TCCC_WORK/stub.port" 2>"$TCCC_WORK/stub.log" &
 stub=$!
-until [ -s "$TCCC_WORK/stub.port" ]; do kill -0 "$stub"; sleep 0.1; done
+tccc_track_pid "$stub"
+tccc_wait_ready stub "$stub" "$TCCC_WORK/stub.log" test -s "$TCCC_WORK/stub.port"
 port_stub=$(cat "$TCCC_WORK/stub.port")
 
 set +x  # what follows handles the secrets themselves: keep them out of this script's trace
@@ -114,18 +113,4 @@ while IFS= read -r secret; do
   esac
 done <"$secrets"
 [ "$passwords" -eq 8 ]
-leaks=0
-line=0
-while IFS= read -r secret; do
-  line=$((line + 1))
-  for scanned in "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log strict)"; do
-    count=$(grep -cF -- "$secret" "$scanned" || true)
-    if [ "$count" -ne 0 ]; then
-      # Name the secret by its line in secrets.txt, not by its value.
-      echo "LEAK: secret #$line of data.json appears $count times in $(basename "$scanned")" >&2
-      leaks=$((leaks + 1))
-    fi
-  done
-done <"$secrets"
-echo "scanned $(wc -l <"$output") lines of ansible-playbook -vvv output and 2 emulator logs for $line secrets: $leaks leaks"
-[ "$leaks" -eq 0 ]
+tccc_scan_secrets "$secrets" "$output" "$(tccc_emulator_log plain)" "$(tccc_emulator_log strict)"
