@@ -12,6 +12,11 @@ class ModuleDocFragment(object):
     # The options of plugins/module_utils/common.py:tccc_argument_spec(); keep both in step.
     DOCUMENTATION = r"""
 options:
+  sdk_app_id:
+    description:
+      - The TCCC instance, the C(SdkAppId) shown in the TCCC console.
+    type: int
+    required: true
   secret_id:
     description:
       - The SecretId of a Tencent Cloud API key (CAM).

@@ -19,7 +19,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, _load_params, missing_required_lib
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import redaction, stop
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_no_numeric_ids, numeric_id_warnings
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_no_numeric_ids, check_sdk_app_id, numeric_id_warnings
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.common import client_from_params, tccc_argument_spec
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
@@ -28,7 +28,8 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import Co
 def run_module(argument_spec, run, check_params=None, ids_written=False, **module_kwargs):
     """Run one module: never returns.
 
-    ``argument_spec``: the module's own options (the shared ones of tccc_argument_spec() are added).
+    ``argument_spec``: the module's own options (the shared ones of tccc_argument_spec() are added,
+    ``sdk_app_id`` among them, checked here for every module).
     ``check_params(params)``: raises ConfigError for bad input; runs before any credential lookup
     or request. ``run(module, client)``: does the work and returns the result dict (``changed``
     included). A TcccError from any step fails the task with fail_from_error(); ``module_kwargs``
@@ -49,6 +50,7 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
     try:
         if ids_written:
             check_no_numeric_ids(spec, raw_params)
+        check_sdk_app_id(module.params["sdk_app_id"])
         if check_params is not None:
             check_params(module.params)
         client = client_from_params(module.params)

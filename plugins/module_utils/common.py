@@ -24,6 +24,7 @@ def tccc_argument_spec():
     """The shared options. Credential options have no argspec fallback: credentials.py resolves
     the environment itself so that a key pair and its token always come from one source."""
     return dict(
+        sdk_app_id=dict(type="int", required=True),
         secret_id=dict(type="str"),
         secret_key=dict(type="str", no_log=True),
         security_token=dict(type="str", no_log=True, aliases=["token"]),

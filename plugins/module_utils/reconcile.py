@@ -25,7 +25,7 @@ __metaclass__ = type
 import threading
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import warn_unmasked_passwords
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_not_blank, check_sdk_app_id, check_unique
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_not_blank, check_unique
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
     ID_CHUNK, Fields, list_extensions, normalize_extension, read_registration,
@@ -121,7 +121,6 @@ def _check_item(item, purge):
 
 def items_from_params(params, list_option=None):
     """The checked items of a module's parameters: its ``list_option`` list, or its own options as one item."""
-    check_sdk_app_id(params["sdk_app_id"])
     raw = params[list_option] if list_option else [dict((name, params[name]) for name in ITEM_OPTIONS)]
     return check_items(raw, params.get("purge") or False, list_option)
 

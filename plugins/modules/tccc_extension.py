@@ -27,11 +27,6 @@ extends_documentation_fragment:
   - tencentcloud.tccc.attributes.diff_mode
   - tencentcloud.tccc.attributes.actiongroup
 options:
-  sdk_app_id:
-    description:
-      - The TCCC instance, the C(SdkAppId) shown in the TCCC console.
-    type: int
-    required: true
   extension_id:
     description:
       - The extension number.
@@ -192,7 +187,6 @@ def one_extension(module, result):
 def main():
     argument_spec = item_argument_spec()
     argument_spec.update(
-        sdk_app_id=dict(type="int", required=True),
         include_registration=dict(type="bool", default=True),
     )
     writes = WriteModule()

@@ -27,11 +27,6 @@ extends_documentation_fragment:
   - tencentcloud.tccc.attributes.info_module
   - tencentcloud.tccc.attributes.actiongroup
 options:
-  sdk_app_id:
-    description:
-      - The TCCC instance, the C(SdkAppId) shown in the TCCC console.
-    type: int
-    required: true
   extension_ids:
     description:
       - The extensions to read. Omit to read every extension of the instance; an empty list reads none.
@@ -241,12 +236,11 @@ request_id:
 """
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module, warn_unmasked_passwords
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_ids, check_not_blank, check_sdk_app_id
+from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_ids, check_not_blank
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import read_extensions
 
 
 def check_params(params):
-    check_sdk_app_id(params["sdk_app_id"])
     check_ids(params["extension_ids"], "extension_ids")
     check_not_blank(params["keyword"], "keyword", "omit it to read every extension")
 
@@ -262,7 +256,6 @@ def read(module, client):
 def main():
     run_module(
         dict(
-            sdk_app_id=dict(type="int", required=True),
             extension_ids=dict(type="list", elements="str", aliases=["extension_id"]),
             keyword=dict(type="str", no_log=False),
             include_registration=dict(type="bool", default=True),

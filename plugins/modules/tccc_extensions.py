@@ -29,11 +29,6 @@ extends_documentation_fragment:
   - tencentcloud.tccc.attributes.diff_mode
   - tencentcloud.tccc.attributes.actiongroup
 options:
-  sdk_app_id:
-    description:
-      - The TCCC instance, the C(SdkAppId) shown in the TCCC console.
-    type: int
-    required: true
   extensions:
     description:
       - The extensions and what each should look like. Each is listed once.
@@ -235,7 +230,6 @@ def main():
     writes = WriteModule("extensions")
     run_module(
         dict(
-            sdk_app_id=dict(type="int", required=True),
             extensions=dict(type="list", elements="dict", required=True, options=item_argument_spec()),
             purge=dict(type="bool", default=False),
             include_registration=dict(type="bool", default=True),
