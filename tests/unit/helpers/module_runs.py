@@ -2,14 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Running a module's main() in a unit test, as Ansible would, against pinned calls.
 
-    from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
+    from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 
-    @pytest.fixture
-    def tccc(monkeypatch, tmp_path):
-        session = isolate(monkeypatch, tmp_path)     # a PinnedSession every Client of the run sends through
-        yield session
-        session.assert_is_done()
-
+    # tccc: the fixture of tests/unit/plugins/modules/conftest.py, isolate() plus assert_is_done():
+    # a PinnedSession every Client of the run sends through.
     def test_something(tccc, capsys):
         tccc.expect(TcccCall("DescribeExtensions", {...}).result(...))
         result = run_main(tccc_extension_info.main, {"sdk_app_id": 1400000000, ...}, capsys, check_mode=True)

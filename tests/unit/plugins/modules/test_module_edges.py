@@ -19,9 +19,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_types
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
 from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TransportError
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import Unpaced
-from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_extension_info import (  # noqa: F401 pylint: disable=unused-import
-    keys, listing, run, tccc,
-)
+from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_extension_info import keys, listing, run
 
 NAN = float("nan")
 INF = float("inf")

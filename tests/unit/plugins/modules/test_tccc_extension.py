@@ -13,7 +13,7 @@ from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     create, delete, info, listing, modify, module_args, registration, reset,
 )
-from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 
 FRONT = info("1001", "Front desk", [1000], "alice@example.com")
 FRONT_FIELDS = {"extension_name": "Front desk", "skill_group_ids": [1000], "relation": "alice@example.com"}
@@ -55,13 +55,6 @@ CASES = {
                None,
                (FRONT_FIELDS, {})),
 }
-
-
-@pytest.fixture
-def tccc(monkeypatch, tmp_path):
-    session = isolate(monkeypatch, tmp_path)
-    yield session
-    session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False):

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import base, ratelimit, redaction
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
-from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import TcccCall, unordered
 
 SECRET_ID = "AKIDmodule0000000000000000000000000"
@@ -43,15 +43,6 @@ def registrations(listed):
 def read_all():
     """Every call of a default run: one listing page, then a registration read per extension."""
     return [listing(IDS), registrations(IDS)]
-
-
-@pytest.fixture
-def tccc(monkeypatch, tmp_path):
-    """Isolate the run; each test states the calls it expects with ``tccc.expect(...)``, and any other
-    call, or one that never comes, fails it."""
-    session = isolate(monkeypatch, tmp_path)
-    yield session
-    session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False, no_log=False):

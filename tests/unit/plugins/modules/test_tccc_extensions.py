@@ -16,7 +16,7 @@ from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     create, delete, info, listing, modify, module_args, reset,
 )
-from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import unordered
 
 FRONT = info("1001", "Front desk", [1000], "alice@example.com")
@@ -57,13 +57,6 @@ CASES = {
         lambda: [delete("1001").result(), delete("1003").result()],
         [SALES], dict(deleted=["1001", "1003"]), []),
 }
-
-
-@pytest.fixture
-def tccc(monkeypatch, tmp_path):
-    session = isolate(monkeypatch, tmp_path)
-    yield session
-    session.assert_is_done()
 
 
 def run(args, capsys, check_mode=False):
