@@ -337,7 +337,7 @@ def _pacing(collections_path):
     sys.path.insert(0, collections_path)
     try:
         # pylint: disable-next=import-outside-toplevel
-        from ansible_collections.tencentcloud.tccc.plugins.module_utils import client, extensions, ratelimit
+        from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client, _extensions as extensions, _pacing as ratelimit
         return dict(GUARD=getattr(ratelimit, "GUARD", None), DECREASE=getattr(ratelimit, "DECREASE", None),
                     RECOVERY=getattr(ratelimit, "RECOVERY", None), WORKERS=getattr(extensions, "WORKERS", None),
                     POOL_SIZE=getattr(client, "POOL_SIZE", None))

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The options of plugins/module_utils/common.py:tccc_argument_spec(); keep both in step.
+    # The options of plugins/module_utils/_base.py:tccc_argument_spec(); keep both in step.
     DOCUMENTATION = r"""
 options:
   sdk_app_id:

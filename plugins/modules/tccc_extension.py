@@ -169,8 +169,8 @@ request_id:
   type: str
 """
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteModule, item_argument_spec, managed_fields
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._base import run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import WriteModule, item_argument_spec, managed_fields
 
 
 def one_extension(module, result):

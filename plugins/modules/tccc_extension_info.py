@@ -235,9 +235,8 @@ request_id:
   sample: 86a17f0e-bcb3-46bf-ac66-8f165fe52127
 """
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module, warn_unmasked_passwords
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_ids, check_not_blank
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import read_extensions
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._base import run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._extensions import check_ids, check_not_blank, read_extensions, warn_unmasked_passwords
 
 
 def check_params(params):

@@ -222,8 +222,8 @@ extension_id:
   sample: "2002"
 """
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import run_module
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteModule, item_argument_spec
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._base import run_module
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import WriteModule, item_argument_spec
 
 
 def main():

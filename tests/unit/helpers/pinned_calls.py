@@ -53,9 +53,8 @@ import time
 
 import requests
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import Client
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_types import CredentialSource, Credentials
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._credential_sources import CredentialSource, Credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import Client, parse_endpoint
 
 SECRET_ID = "AKIDpinned000000000000000000000000"
 SECRET_KEY = "pinned-secret-key-0123456789abcdef"
@@ -282,7 +281,7 @@ class PinnedSession:
 
     def install(self, monkeypatch):
         """Make every Client that a module builds send through this session."""
-        from ansible_collections.tencentcloud.tccc.plugins.module_utils import common  # pylint: disable=import-outside-toplevel
+        from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as common  # pylint: disable=import-outside-toplevel
         monkeypatch.setattr(common, "new_session", lambda: self)
         return self
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import TransportError
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import (
     PinnedSession, TcccCall, in_order, pinned_client, unordered,
 )

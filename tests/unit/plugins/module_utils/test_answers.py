@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import extensions as ext
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _extensions as ext
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import TransportError
 
 APP = 1400000000
 # Planted in every answer: no failure may quote it.

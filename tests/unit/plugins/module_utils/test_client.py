@@ -11,10 +11,11 @@ import json
 import pytest
 import requests
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import client as client_mod
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors, signer
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _signer as signer
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client_mod
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import parse_endpoint
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall
 
 SECRET_ID = "AKIDunit00000000000000000000000000"

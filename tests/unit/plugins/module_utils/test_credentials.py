@@ -25,15 +25,11 @@ import pytest
 import requests
 
 from ansible_collections.tencentcloud.tccc.plugins.doc_fragments.common import ModuleDocFragment
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import credential_metadata, credential_types
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import credentials as creds_mod
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import (
-    CredentialSource,
-    Credentials,
-    metadata_get,
-    resolve_credentials,
-)
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError, ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credential_sources as credential_metadata
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credential_sources as credential_types
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credentials as creds_mod
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._credentials import CredentialSource, Credentials, metadata_get, resolve_credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, ConfigError
 
 NOW = 1706400000.0
 # Every secret key and token below contains this marker, so one check finds any leak.

@@ -8,10 +8,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.retry import RetryPolicy
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import RetryPolicy, parse_endpoint
 
 
 @pytest.mark.parametrize("value, url, host", [

@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import extensions as ext
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _extensions as ext
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import (
     PinnedSession, TcccCall, in_order, pinned_client, unordered,
 )

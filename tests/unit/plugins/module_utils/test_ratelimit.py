@@ -20,9 +20,9 @@ import time
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import ratelimit
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RateLimiter
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _pacing as ratelimit
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._pacing import RateLimiter
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, pinned_client
 
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"

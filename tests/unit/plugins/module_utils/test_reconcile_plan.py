@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import check_items, diff, outcome_lists, plan
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import check_items, diff, outcome_lists, plan
 
 APP = 1400000000
 

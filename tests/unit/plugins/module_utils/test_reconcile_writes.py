@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteFailed, check_items, reconcile
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import remember
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import WriteFailed, check_items, reconcile
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     APP, create, delete, info, listing, modify, registration, reset,
 )

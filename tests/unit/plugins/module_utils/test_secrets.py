@@ -14,10 +14,12 @@ import string
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import credential_types, extensions, redaction
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credentials import resolve_credentials
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError, ConfigError, TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credential_sources as credential_types
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as redaction
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _extensions as extensions
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._credentials import resolve_credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, ConfigError, TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import parse_endpoint
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, pinned_client
 
 STATUSES = (200, 400, 404, 500, 502, 503)

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import signer
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _signer as signer
 
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"

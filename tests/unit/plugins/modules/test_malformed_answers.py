@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import client as client_mod
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import common
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as common
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client_mod
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
 

@@ -14,10 +14,10 @@ import threading
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import client as client_mod
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_types import CredentialSource, Credentials
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client_mod
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._credential_sources import CredentialSource, Credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import parse_endpoint
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import Unpaced
 from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_extension_info import keys, listing, run
 

@@ -11,7 +11,9 @@ import time
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import base, ratelimit, redaction
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as base
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as redaction
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _pacing as ratelimit
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import TcccCall, unordered

@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import reconcile, redaction
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as redaction
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _reconcile as reconcile
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extensions
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     create, delete, info, listing, modify, module_args, reset,

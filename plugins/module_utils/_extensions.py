@@ -2,6 +2,8 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Private to this collection, not a public API: only its own modules import it, and any release
+# may change it without notice.
 """Reading TCCC extensions: paging, id chunks, registration reads, and the facts we return."""
 
 from __future__ import absolute_import, division, print_function
@@ -10,11 +12,11 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import request_id_of
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import TcccError, TransportError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError, TcccError, TransportError, core_masks_secrets, remember
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import request_id_of
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._workers import WORKERS, Workers
+
 
 # The list API documents no maximum page size; its sibling CCC list APIs cap at 100.
 PAGE_SIZE = 100
@@ -319,3 +321,47 @@ def read_extensions(client, sdk_app_id, extension_ids=None, keyword=None, includ
     found = set(facts["extension_id"] for facts in extensions)
     missing = [] if requested is None else [extension_id for extension_id in requested if extension_id not in found]
     return extensions, missing
+
+
+def warn_unmasked_passwords(module, extensions):
+    """Warn when ``extensions`` (result dicts) hold SIP passwords that nothing keeps out of output and logs.
+
+    From ansible-core 2.22 each was registered as a secret when it was parsed (_errors.remember()),
+    shown as ``$REDACTED$`` but usable by later tasks; older cores cannot do that, so the module
+    warns when the task has no ``no_log``.
+    """
+    if core_masks_secrets() or module.no_log:
+        return
+    if any(ext.get("password") for ext in extensions):
+        module.warn("The result holds SIP passwords: set no_log: true on this task so they stay out of logs and output.")
+
+
+# Checks of the extension options that the argspec cannot express; each raises ConfigError naming
+# the option and the fix, so bad input fails before anything is sent.
+
+
+def check_id(value, option):
+    """One id (an extension number): not empty, no surrounding spaces, which the API would not match."""
+    if not value or value != value.strip():
+        raise ConfigError("%s must be an extension number without surrounding spaces, got %r" % (option, value), option=option)
+
+
+def check_ids(values, option):
+    """A list of ids, each as check_id(). None (the option unset) passes."""
+    for value in values or []:
+        check_id(value, option)
+
+
+def check_unique(values, option):
+    """None of ``values`` (ids) twice."""
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ConfigError("%s: %r is listed twice: list each one once" % (option, value), option=option)
+        seen.add(value)
+
+
+def check_not_blank(value, option, fix):
+    """An optional text that, when set, must hold more than white space; ``fix`` tells what to do instead."""
+    if value is not None and not value.strip():
+        raise ConfigError("%s must not be empty: %s" % (option, fix), option=option)

@@ -2,6 +2,8 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Private to this collection, not a public API: only its own modules import it, and any release
+# may change it without notice.
 """Request pacing under the service's limit of 20 requests per second per action and account.
 
 Every thread and every process on this machine that uses the same key draws from one budget:
@@ -62,12 +64,13 @@ import stat
 import threading
 import time
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
-
 try:
     import fcntl
 except ImportError:  # Windows: no flock, so the budget stays within one process
     fcntl = None
+
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _workers as stop
+
 
 # The service counts requests in a sliding one-second window; the 21st within it is refused.
 WINDOW = 1.0

@@ -2,9 +2,12 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The one place that signs and sends: serialize once, pace, sign, send, parse, retry.
+# Private to this collection, not a public API: only its own modules import it, and any release
+# may change it without notice.
+"""The one place that signs and sends: serialize once, pace, sign, send, parse, retry; the backoff
+(RetryPolicy) and the endpoint parsing (parse_endpoint) below.
 
-Whether a failed call is sent again depends on its action (errors.READ_ACTIONS): reads are retried
+Whether a failed call is sent again depends on its action (_errors.READ_ACTIONS): reads are retried
 after any transient failure, writes only when the API refused them before acting.
 
 Clock, sleep, randomness, HTTP session and rate limiters are injectable so the unit tests can
@@ -15,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import json
 import random
 import re
@@ -30,13 +34,12 @@ except ImportError as exc:  # pragma: no cover - exercised by the module's missi
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import errors
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ApiError, TransportError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.ratelimit import RateLimiter
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import clean
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.signer import sign
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _workers as stop
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, ConfigError, TransportError, clean
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._pacing import RateLimiter
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._signer import sign
+
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "ansible-collection-tencentcloud-tccc/%s" % COLLECTION_VERSION
@@ -306,3 +309,80 @@ def new_session():
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+# The retry policy: capped exponential backoff with full jitter.
+#
+# Full jitter (a uniform draw between 0 and the exponential bound) spreads the retries of many
+# workers and forks that were throttled together, instead of sending them back in lock-step.
+# Which errors are retried at all is decided in _errors.classify().
+
+
+BASE_DELAY = 0.5
+MAX_DELAY = 10.0
+
+
+class RetryPolicy:
+    """``retries`` is the number of further attempts after the first one (0: try once)."""
+
+    def __init__(self, retries=5, base=BASE_DELAY, cap=MAX_DELAY):
+        self.retries = retries
+        self.base = base
+        self.cap = cap
+
+    def should_retry(self, attempt):
+        """``attempt`` counts from 0 for the first try; no retry (and so no sleep) after the last."""
+        return attempt < self.retries
+
+    def delay(self, attempt, rand, floor=0.0):
+        """Seconds to wait after failed attempt ``attempt``; ``rand`` is a draw in [0, 1).
+
+        ``floor`` keeps a throttled retry from coming back sooner than the rate limiter's interval.
+        """
+        bound = min(self.cap, self.base * (2 ** attempt))
+        return max(floor, bound * rand)
+
+
+# Endpoint parsing: ``host``, ``host:port`` or ``http(s)://host[:port]`` to a URL and a Host header.
+#
+# The Host header is signed, so it must be exactly what is sent, and it never carries a scheme
+# (tccli sends ``Host: http://...`` when its ``--endpoint`` carries a scheme; the signed Host
+# header must name the host and port only).
+
+
+CCC_HOST = "ccc.tencentcloudapi.com"
+STS_HOST = "sts.tencentcloudapi.com"
+
+Endpoint = collections.namedtuple("Endpoint", ["url", "host", "scheme"])
+
+_HOST_PORT = re.compile(r"^(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(?P<port>[0-9]{1,5}))?$")
+
+
+def parse_endpoint(value, default_host=CCC_HOST, option="endpoint"):
+    """Return an Endpoint, or raise ConfigError naming ``option``."""
+    text = (value or default_host).strip()
+    scheme = "https"
+    if "://" in text:
+        scheme, text = text.split("://", 1)
+        scheme = scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ConfigError(
+                "%s: scheme %r is not supported: use host, host:port, https://host[:port] or http://host[:port]" % (option, scheme),
+                option=option)
+    authority = text.split("/", 1)[0]
+    if "@" in authority:
+        # user:password@host: refused without echoing it, since the user info may be a password.
+        host = authority.rsplit("@", 1)[1]
+        shown = host if _HOST_PORT.match(host) else "the part after @"
+        raise ConfigError("%s: user info (user:password@) is not allowed in an endpoint, and credentials never go in it: "
+                          "give the host only, %s" % (option, shown), option=option)
+    text = text.rstrip("/")
+    match = _HOST_PORT.match(text)
+    if not match:
+        raise ConfigError(
+            "%s: %r is not a host name with an optional port (no path, user or query): for example ccc.tencentcloudapi.com "
+            "or https://127.0.0.1:8080" % (option, value), option=option)
+    port = match.group("port")
+    if port is not None and not 0 < int(port) < 65536:
+        raise ConfigError("%s: port %s is out of range 1-65535" % (option, port), option=option)
+    return Endpoint(url="%s://%s/" % (scheme, text), host=text, scheme=scheme)

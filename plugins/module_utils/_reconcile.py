@@ -2,6 +2,8 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Private to this collection, not a public API: only its own modules import it, and any release
+# may change it without notice.
 """Making a TCCC instance's extensions match a list: check, read, plan, write, report.
 
 tccc_extensions runs this on its list and tccc_extension on a list of one, so both modules check,
@@ -24,14 +26,13 @@ __metaclass__ = type
 
 import threading
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.base import warn_unmasked_passwords
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.checks import check_id, check_not_blank, check_unique
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError, TcccError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.extensions import (
-    ID_CHUNK, Fields, list_extensions, normalize_extension, read_registration,
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError, TcccError, remember
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._extensions import (
+    ID_CHUNK, Fields, check_id, check_not_blank, check_unique, list_extensions, normalize_extension, read_registration,
+    warn_unmasked_passwords,
 )
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.redaction import remember
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.workers import WORKERS, Workers
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._workers import WORKERS, Workers
+
 
 # What the modules manage and show in a diff. Passwords never are.
 MANAGED = ("extension_name", "skill_group_ids", "relation")

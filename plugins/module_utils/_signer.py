@@ -2,6 +2,8 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Private to this collection, not a public API: only its own modules import it, and any release
+# may change it without notice.
 """Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256), as pure functions.
 
 No clock and no I/O: the caller passes the timestamp, the keys and the exact body bytes it will
@@ -16,6 +18,7 @@ __metaclass__ = type
 import datetime
 import hashlib
 import hmac
+
 
 ALGORITHM = "TC3-HMAC-SHA256"
 CONTENT_TYPE = "application/json"

@@ -2,12 +2,14 @@
 # Copyright (c) 2026, tencentcloud.tccc contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# Private to this collection, not a public API: only its own modules import it, and any release
+# may change it without notice.
 """The credential chain's precedence: which source's key signs the requests (resolve_credentials).
 
 The order of the sources and every rule are documented once, for users: the Credentials section of
 README.md and the option docs of the doc fragment tencentcloud.tccc.common. The sources themselves
-live next door: credential_files.py (profiles), credential_refresh.py (CVM role, STS AssumeRole),
-credential_metadata.py (the metadata GET), credential_types.py (the values and their checks).
+live next door, in _credential_sources.py: the values and their checks, profile files, the
+metadata GET, and the refreshers (CVM role, STS AssumeRole).
 Everything external (environment, home directory, metadata GET, STS call, clock) is injected.
 """
 
@@ -19,13 +21,11 @@ import os
 import re
 import time
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_files import SYSTEM_CREDENTIALS_FILE, from_profile
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_metadata import metadata_get
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_refresh import assume_role_refresher, cvm_role_refresher
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_types import (
-    CredentialSource, Credentials, check_value,
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._credential_sources import (
+    CredentialSource, Credentials, SYSTEM_CREDENTIALS_FILE, assume_role_refresher, check_value, cvm_role_refresher, from_profile, metadata_get,
 )
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.errors import ConfigError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError
+
 
 ENV_SECRET_ID = "TENCENTCLOUD_SECRET_ID"
 ENV_SECRET_KEY = "TENCENTCLOUD_SECRET_KEY"
