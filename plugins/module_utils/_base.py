@@ -23,7 +23,7 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _workers as stop
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._credentials import CredentialSource, resolve_credentials
-from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError, TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import STOPPED, ConfigError, TcccError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._pacing import RATE_RANGE
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import (
     CCC_HOST, CCC_VERSION, Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, STS_HOST, STS_VERSION, new_session, parse_endpoint,
@@ -75,7 +75,7 @@ def fail_stopped(module, stopped):
     """Fail at once after SIGINT/SIGTERM, without waiting for requests still in flight to end."""
     try:
         module.fail_json(msg="%s: no further requests were started, and the run ended without waiting for those in flight"
-                         % stopped.reason, error={"code": "Stopped", "message": stopped.reason}, request_id=None)
+                         % stopped.reason, error={"code": STOPPED, "message": stopped.reason}, request_id=None)
     except SystemExit as done:
         # sys.exit() would join the worker threads, each maybe in a request of up to `timeout` s.
         sys.stdout.flush()

@@ -39,23 +39,56 @@ READ_ACTIONS = frozenset((
     "AssumeRole",  # STS: issues a fresh set of temporary keys each time; nothing else changes
 ))
 
-# Codes that mean "slow down": RequestLimitExceeded and its sub-codes (UinLimitExceeded,
-# GlobalRegionUinLimitExceeded, IPLimitExceeded). LimitExceeded* is a quota, not throttling.
-_THROTTLE_PREFIX = "RequestLimitExceeded"
-
-# Server-side trouble worth another try on a read. A write that gets one may still have been carried
-# out (the error may come from any step behind the API), so it is ambiguous: not sent again, but
-# settled by reading the state. InternalError.DBError is documented as a state error: fatal for both.
-_TRANSIENT_CODES = ("ServiceUnavailable", "InternalError", "ResourceUnavailable")
-
-# Codes our client invents for failures that never reached the API's JSON.
+# Codes our client makes up for failures that brought no usable API error.
 CONNECTION_ERROR = "ConnectionError"
 TIMEOUT = "Timeout"
 BAD_RESPONSE = "BadResponse"
 HTTP_ERROR = "HTTPError"
+TLS_ERROR = "TLSError"
+UNKNOWN_ERROR = "UnknownError"
 CONFIG_ERROR = "ConfigError"
+STOPPED = "Stopped"
 
-_TRANSPORT_RETRYABLE = (CONNECTION_ERROR, TIMEOUT, BAD_RESPONSE, HTTP_ERROR)
+# The error table: every code that is not FATAL, and every code our client makes up, with its kind
+# for classify() and what it means. A code ending in ".*" covers itself and its sub-codes. What the
+# client then does with each kind (how often, how long it waits) is the retry policy at the top of
+# _transport.py. Each row: (code, made up by our client, kind, meaning).
+ERROR_TABLE = (
+    ("RequestLimitExceeded.*", False, THROTTLED,
+     "more than 20 requests per second of one action and account (sub-codes UinLimitExceeded, "
+     "GlobalRegionUinLimitExceeded, IPLimitExceeded); refused before acting. LimitExceeded* is a quota: FATAL"),
+    ("AuthFailure.SignatureExpire", False, SKEW,
+     "the signed timestamp is more than 5 minutes off the server's clock; refused before acting"),
+    ("ServiceUnavailable", False, TRANSIENT,
+     "server-side trouble; a write that gets it may still have been carried out by a step behind the API"),
+    ("InternalError", False, TRANSIENT,
+     "as ServiceUnavailable; its sub-code InternalError.DBError is documented as a state error: FATAL"),
+    ("ResourceUnavailable", False, TRANSIENT,
+     "as ServiceUnavailable"),
+    (CONNECTION_ERROR, True, TRANSIENT,
+     "no connection, or it broke before the whole answer arrived"),
+    (TIMEOUT, True, TRANSIENT,
+     "no answer within the timeout option"),
+    (BAD_RESPONSE, True, TRANSIENT,
+     "an answer that is not a JSON API answer (cut, not JSON, no Response object, a field of the wrong type, over 8 MB)"),
+    (HTTP_ERROR, True, TRANSIENT,
+     "an HTTP error status without an API error in the body (a proxy's or gateway's page)"),
+    (TLS_ERROR, True, FATAL,
+     "the TLS handshake failed: the certificate chain does not verify, or the endpoint does not speak HTTPS"),
+    (UNKNOWN_ERROR, True, FATAL,
+     "the API answered Response.Error with no usable Code"),
+    (CONFIG_ERROR, True, FATAL,
+     "bad input, found before anything was sent; the error names the option"),
+    (STOPPED, True, FATAL,
+     "SIGINT or SIGTERM ended the run (_workers.Stopped, reported with this code): nothing more is sent"),
+)
+
+
+def _covers(entry, code):
+    if entry.endswith(".*"):
+        return code == entry[:-2] or code.startswith(entry[:-1])
+    return code == entry
+
 
 _HINTS = (
     ("AuthFailure.SignatureExpire",
@@ -89,20 +122,15 @@ def is_read(action):
 def classify(code, action):
     """Return THROTTLED, SKEW, TRANSIENT, AMBIGUOUS or FATAL for an error ``code`` of ``action``.
 
-    THROTTLED and SKEW mean the API refused the request before acting on it, so any action may be
-    sent again. A write is never retried otherwise: after a timeout, a dropped connection, a cut
-    body, an HTTP error page or a server error code (ServiceUnavailable, InternalError,
-    ResourceUnavailable) it is AMBIGUOUS, since it may already have happened, and only reading the
-    state again can tell.
+    The code's kind in ERROR_TABLE (FATAL when it is not there), except that a write is never
+    TRANSIENT: THROTTLED and SKEW mean the API refused the request before acting on it, so any
+    action may be sent again; after a TRANSIENT failure a write may already have happened, so it is
+    AMBIGUOUS, and only reading the state again can tell.
     """
     code = code or ""
-    if code == _THROTTLE_PREFIX or code.startswith(_THROTTLE_PREFIX + "."):
-        return THROTTLED
-    if code == "AuthFailure.SignatureExpire":
-        return SKEW
-    read = is_read(action)
-    if code in _TRANSPORT_RETRYABLE or code in _TRANSIENT_CODES:
-        return TRANSIENT if read else AMBIGUOUS
+    for entry, _ours, kind, _meaning in ERROR_TABLE:
+        if _covers(entry, code):
+            return AMBIGUOUS if kind == TRANSIENT and not is_read(action) else kind
     return FATAL
 
 

@@ -4,11 +4,25 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Private to this collection, not a public API: only its own modules import it, and any release
 # may change it without notice.
-"""The one place that signs and sends: serialize once, pace, sign, send, parse, retry; the backoff
-(RetryPolicy) and the endpoint parsing (parse_endpoint) below.
+"""The one place that signs and sends: serialize once, pace, sign, send, parse, retry; the endpoint
+parsing (parse_endpoint) at the end.
 
-Whether a failed call is sent again depends on its action (_errors.READ_ACTIONS): reads are retried
-after any transient failure, writes only when the API refused them before acting.
+The retry policy, all of it (Client.call() carries it out):
+
+* Which failures are sent again: _errors.classify() gives each error code its kind from the error
+  table (_errors.ERROR_TABLE) and the action (_errors.READ_ACTIONS). THROTTLED
+  (RequestLimitExceeded) is retried for any action, since the API refused it before acting, and
+  cuts the shared pace (_pacing.RateLimiter.throttled()). SKEW (AuthFailure.SignatureExpire) is
+  signed again once with the server's clock, which does not count as a retry. TRANSIENT (no
+  connection, timeout, a cut or non-JSON answer, an HTTP error page, ServiceUnavailable,
+  InternalError, ResourceUnavailable) is retried for reads only; for a write it is AMBIGUOUS: not
+  sent again, the error marked ``ambiguous`` so that the caller reads the state (_reconcile.py).
+  Anything else is FATAL and raised at once.
+* How many times: ``retries`` further attempts after the first (the module option: default 5, at
+  most _base.MAX_RETRIES).
+* How long between them: RetryPolicy below, a capped exponential backoff with full jitter, and
+  after throttling never sooner than one pacing interval (1 / rate_limit). Every wait ends at once
+  on a stop request (_workers.sleep()).
 
 Clock, sleep, randomness, HTTP session and rate limiters are injectable so the unit tests can
 drive every fault without a network or real waiting.
@@ -140,7 +154,7 @@ def parse_answer(status, raw, action, content_type=None):
     error = response.get("Error")
     if isinstance(error, dict):
         code, message = error.get("Code"), error.get("Message")
-        raise ApiError(code if isinstance(code, str) and _CODE.match(code) else "UnknownError",
+        raise ApiError(code if isinstance(code, str) and _CODE.match(code) else errors.UNKNOWN_ERROR,
                        message if isinstance(message, str) else "", request_id, action)
     if status >= 400:
         raise TransportError(errors.HTTP_ERROR, "HTTP %s with an answer that is not an error (Response keys %s, %d bytes)"
@@ -284,10 +298,10 @@ class Client:
             raw = read_body(answer, action)
         except requests.exceptions.SSLError as exc:
             if _NOT_TLS.search(str(exc)):
-                raise TransportError("TLSError", "%s does not speak HTTPS (it answered the TLS handshake with something else, "
+                raise TransportError(errors.TLS_ERROR, "%s does not speak HTTPS (it answered the TLS handshake with something else, "
                                      "such as plain HTTP): if it is a plain-HTTP endpoint like the emulator, write http://%s"
                                      % (self.endpoint.host, self.endpoint.host), action=action)
-            raise TransportError("TLSError", "TLS verification with %s failed (%s): fix the certificate chain, "
+            raise TransportError(errors.TLS_ERROR, "TLS verification with %s failed (%s): fix the certificate chain, "
                                  "or set validate_certs: false for a test endpoint" % (self.endpoint.host, type(exc).__name__),
                                  action=action)
         except requests.exceptions.Timeout:
@@ -315,7 +329,7 @@ def new_session():
 #
 # Full jitter (a uniform draw between 0 and the exponential bound) spreads the retries of many
 # workers and forks that were throttled together, instead of sending them back in lock-step.
-# Which errors are retried at all is decided in _errors.classify().
+# Which errors are retried at all: the retry policy at the top of this file.
 
 
 BASE_DELAY = 0.5

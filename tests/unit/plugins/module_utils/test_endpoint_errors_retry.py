@@ -6,6 +6,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ast
+import os
+
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
@@ -94,3 +97,52 @@ def test_backoff_is_capped_exponential_full_jitter():
     assert all(policy.delay(n, 0.0) == 0.0 for n in range(8))
     assert policy.delay(0, 0.0, floor=0.05) == 0.05
     assert [policy.should_retry(n) for n in range(10)] == [True] * 8 + [False] * 2
+
+
+def _raised_codes(path):
+    """The code arguments of every TcccError, ApiError and TransportError built in the file at ``path``:
+    (literal strings, names of constants); a conditional code gives both of its branches."""
+    with open(path) as source:
+        tree = ast.parse(source.read(), path)
+    literals, names = [], []
+
+    def take(node):
+        if isinstance(node, ast.IfExp):
+            take(node.body)
+            take(node.orelse)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            literals.append(node.value)
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+        elif isinstance(node, ast.Name):
+            names.append(node.id)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if called in ("TcccError", "ApiError", "TransportError"):
+                take(node.args[0])
+    return literals, names
+
+
+def test_every_code_the_client_makes_up_is_in_the_error_table():
+    table = dict((code, (ours, kind, meaning)) for code, ours, kind, meaning in errors.ERROR_TABLE)
+    directory = os.path.dirname(os.path.abspath(errors.__file__))
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".py"):
+            continue
+        literals, names = _raised_codes(os.path.join(directory, name))
+        assert not literals, "%s makes up codes outside the error table: %s" % (name, literals)
+        for constant in names:
+            code = getattr(errors, constant, None)
+            if isinstance(code, str) and constant.isupper():
+                assert table.get(code, (False,))[0], "%s: %s (%s) is not in the error table as a code of ours" % (name, constant, code)
+    assert table[errors.STOPPED][0] and table[errors.TLS_ERROR][0] and table[errors.UNKNOWN_ERROR][0]
+    assert all(meaning for _ours, _kind, meaning in table.values())
+
+
+@pytest.mark.parametrize("code, ours, kind, meaning", errors.ERROR_TABLE)
+def test_the_error_table_is_what_classify_decides(code, ours, kind, meaning):  # pylint: disable=unused-argument
+    code = code[:-2] if code.endswith(".*") else code
+    expected_write = errors.AMBIGUOUS if kind == errors.TRANSIENT else kind
+    assert (errors.classify(code, "DescribeExtension"), errors.classify(code, "CreateExtension")) == (kind, expected_write)
