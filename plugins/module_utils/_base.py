@@ -143,20 +143,17 @@ def client_from_params(params, env=None, session=None):
     endpoint = parse_endpoint(params.get("endpoint"), CCC_HOST, "endpoint")
     sts_endpoint = parse_endpoint(params.get("sts_endpoint"), STS_HOST, "sts_endpoint")
 
-    def transport(credentials, endpoint, service, version):
-        return Client(credentials, endpoint, service=service, version=version, region=params.get("region"),
+    def transport(credentials, endpoint, service, version, region):
+        return Client(credentials, endpoint, service=service, version=version, region=region,
                       language=params["language"], timeout=params["timeout"], retries=params["retries"],
                       validate_certs=params["validate_certs"], rate_limit=params["rate_limit"], session=session)
 
     def sts_call(credentials, sts_params):
-        return transport(CredentialSource(credentials), sts_endpoint, "sts", STS_VERSION).call("AssumeRole", sts_params)
+        return transport(CredentialSource(credentials), sts_endpoint, "sts", STS_VERSION, params.get("region")).call("AssumeRole", sts_params)
 
     # The metadata service is read with credentials.metadata_get: no proxy may see the keys it returns.
     credentials = resolve_credentials(params, env=env, sts_call=sts_call)
-    client = transport(credentials, endpoint, "ccc", CCC_VERSION)
-    if client.region is None:
-        client.region = getattr(credentials, "region", None)
-    return client
+    return transport(credentials, endpoint, "ccc", CCC_VERSION, credentials.region)
 
 
 # Option checks the argspec cannot express, shared by every module.

@@ -146,7 +146,9 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     """Resolve the credential chain and return a CredentialSource.
 
     ``params``: the module options (secret_id, secret_key, security_token, profile, cam_role_name,
-    assume_role_arn, assume_role_session_name, assume_role_duration; missing or None means unset).
+    assume_role_arn, assume_role_session_name, assume_role_duration, region; missing or None means
+    unset). The source's ``region`` is the one to sign with: the region option, else the region of
+    the tccli profile that gave the keys, else None.
     ``sts_call(credentials, params) -> dict``: performs STS AssumeRole (the ``Response`` object, or the
     whole answer); it raises TcccError on failure. ``http_get(url, timeout) -> (status, text)``: the
     metadata GET, raising IOError/OSError when nothing answers. Every configuration problem, and a
@@ -164,12 +166,13 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
         # An implicit "default" profile must not override a CVM role that was asked for.
         if origin is not None or role is None:
             credentials, extras, region, places = from_profile(profile, origin, option, env, home, system_file, clock(), warnings)
+    region = params.get("region") or region
     if credentials is not None:
         source = CredentialSource(credentials, clock=clock, region=region, warnings=warnings)
     elif role is not None:
         check_value(role, role_origin, role_option)
         fetch = cvm_role_refresher(role, role_origin, role_option, env, http_get, clock)
-        source = CredentialSource(fetch(), refresh=fetch, clock=clock, warnings=warnings)
+        source = CredentialSource(fetch(), refresh=fetch, clock=clock, region=region, warnings=warnings)
     else:
         source = None
 

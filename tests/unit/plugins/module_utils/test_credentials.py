@@ -390,6 +390,13 @@ def test_no_region_without_configure_or_from_other_sources(ctx):
     assert ctx.resolve().region == "ap-shanghai"
 
 
+def test_the_region_option_wins_over_the_profile_region(ctx):
+    ctx.tccli()
+    ctx.configure()
+    assert ctx.resolve({"region": "ap-nanjing"}).region == "ap-nanjing"
+    assert ctx.resolve(dict(OPT, region="ap-nanjing")).region == "ap-nanjing"
+
+
 def test_malformed_configure_is_named(ctx):
     ctx.tccli()
     path = ctx.configure(data=[])

@@ -202,3 +202,33 @@ def test_assumed_role_keys_sign_the_reads(tccc, capsys):
     assert tccc.received[0].headers["Authorization"].split("Credential=")[1].startswith(SECRET_ID + "/")
     assert tccc.received[1].headers["Authorization"].split("Credential=")[1].startswith("AKIDassumed000000001/")
     assert "assumed-key-never-shown" not in json.dumps(result) and "assumed-token-never-shown" not in json.dumps(result)
+
+
+def _tccli_profile(home, region):
+    """A tccli default profile with keys, and its .configure naming ``region``."""
+    directory = home / ".tccli"
+    directory.mkdir(mode=0o700)
+    for name, data in (("default.credential", {"secretId": SECRET_ID, "secretKey": SECRET_KEY}),
+                       ("default.configure", {"_sys_param": {"region": region, "output": "json"}})):
+        path = directory / name
+        path.write_text(json.dumps(data))
+        path.chmod(0o600)
+
+
+@pytest.mark.parametrize("option, profile_region, signed", [
+    (None, "ap-shanghai", "ap-shanghai"),
+    ("ap-nanjing", "ap-shanghai", "ap-nanjing"),
+])
+def test_the_region_signed_is_the_option_else_the_profile_region(tccc, capsys, tmp_path, option, profile_region, signed):
+    _tccli_profile(tmp_path, profile_region)
+    tccc.expect(listing(IDS).expect_header("X-TC-Region", signed))
+    args = dict(sdk_app_id=APP, include_registration=False)
+    if option:
+        args["region"] = option
+    assert len(run(args, capsys)["extensions"]) == 3
+
+
+def test_without_a_region_none_is_signed(tccc, capsys):
+    tccc.expect(listing(IDS))
+    run(keys(include_registration=False), capsys)
+    assert "X-TC-Region" not in tccc.received[0].headers
