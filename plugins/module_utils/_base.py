@@ -7,8 +7,8 @@
 """What every module's main() does: the shared options, their checks, the client built from them,
 structured failures, stop on signals.
 
-A module is then its docs, its argspec, a ``check_params(params)`` and a ``run(module, client)``
-that returns the result; see run_module().
+A module is then its docs, its argspec, a ``check_params(params)`` and a ``run(module, client,
+checked)`` that returns the result; see run_module().
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,9 +36,11 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
     ``argument_spec``: the module's own options (the shared ones of tccc_argument_spec() are added,
     ``sdk_app_id`` among them, checked here for every module).
     ``check_params(params)``: raises ConfigError for bad input; runs before any credential lookup
-    or request. ``run(module, client)``: does the work and returns the result dict (``changed``
-    included). A TcccError from any step fails the task with fail_from_error(); ``module_kwargs``
-    go to AnsibleModule (``supports_check_mode``, ``mutually_exclusive``, ...).
+    or request, and returns what ``run`` needs of the checked input (such as parsed items), or
+    None. ``run(module, client, checked)``: does the work with ``checked``, what check_params
+    returned (None without check_params), and returns the result dict (``changed`` included).
+    A TcccError from any step fails the task with fail_from_error(); ``module_kwargs`` go to
+    AnsibleModule (``supports_check_mode``, ``mutually_exclusive``, ...).
 
     An id that YAML gave as a number (numeric_ids()) brings a warning; with ``ids_written``
     (the module creates, changes or deletes what its ids name) it fails the task before any request.
@@ -56,12 +58,11 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
         if ids_written:
             check_no_numeric_ids(spec, raw_params)
         check_sdk_app_id(module.params["sdk_app_id"])
-        if check_params is not None:
-            check_params(module.params)
+        checked = None if check_params is None else check_params(module.params)
         client = client_from_params(module.params)
         for warning in getattr(client.credentials, "warnings", ()):
             module.warn(warning)
-        result = run(module, client)
+        result = run(module, client, checked)
     except TcccError as err:
         fail_from_error(module, err)
     except stop.Stopped as stopped:

@@ -419,8 +419,8 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
 
 
 class WriteModule:
-    """What a write module's check_params and run do (see base.run_module()), sharing the items:
-    check_params() parses and checks them before any request, run() reconciles those same items.
+    """What a write module's check_params and run do (see _base.run_module()): check_params() parses
+    and checks the items before any request and returns them, run() reconciles those items.
 
     ``list_option``: the module's list option (``extensions``); None when the module's own options
     are the one item (tccc_extension).
@@ -428,16 +428,15 @@ class WriteModule:
 
     def __init__(self, list_option=None):
         self.list_option = list_option
-        self.items = None
 
     def check_params(self, params):
-        self.items = items_from_params(params, self.list_option)
+        return items_from_params(params, self.list_option)
 
-    def run(self, module, client):
-        """Reconcile the checked items, warn about the passwords of the result where the core cannot
+    def run(self, module, client, items):
+        """Reconcile ``items`` (what check_params() returned), warn about the passwords of the result where the core cannot
         mask them, and keep the diff only in diff mode."""
         params = module.params
-        result = reconcile(client, params["sdk_app_id"], self.items, params.get("purge") or False, module.check_mode,
+        result = reconcile(client, params["sdk_app_id"], items, params.get("purge") or False, module.check_mode,
                            params["include_registration"])
         warn_unmasked_passwords(module, result["extensions"])
         if not module._diff:  # pylint: disable=protected-access

@@ -190,8 +190,8 @@ def main():
         include_registration=dict(type="bool", default=True),
     )
     writes = WriteModule()
-    run_module(argument_spec, lambda module, client: one_extension(module, writes.run(module, client)), check_params=writes.check_params,
-               ids_written=True, supports_check_mode=True)
+    run_module(argument_spec, lambda module, client, items: one_extension(module, writes.run(module, client, items)),
+               check_params=writes.check_params, ids_written=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

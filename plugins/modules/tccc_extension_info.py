@@ -244,7 +244,7 @@ def check_params(params):
     check_not_blank(params["keyword"], "keyword", "omit it to read every extension")
 
 
-def read(module, client):
+def read(module, client, _checked):
     params = module.params
     extensions, missing = read_extensions(client, params["sdk_app_id"], params["extension_ids"], params["keyword"],
                                           params["include_status"], params["include_registration"])

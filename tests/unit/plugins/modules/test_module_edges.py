@@ -16,8 +16,11 @@ import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client_mod
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._credential_sources import CredentialSource, Credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._base import run_module
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import WriteModule
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import parse_endpoint
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import Unpaced
 from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_extension_info import keys, listing, run
 
@@ -209,3 +212,22 @@ def test_an_endless_stream_is_cut_at_the_cap():
     with pytest.raises(TransportError):
         client_mod.read_body(answer, "DescribeExtension")
     assert answer.closed and answer.read <= client_mod.MAX_ANSWER_BYTES + 65536
+
+
+def test_run_gets_what_check_params_returned(tccc, capsys):  # pylint: disable=unused-argument
+    """run_module() hands check_params' return value to run, so that nothing is kept on an object between them."""
+    seen = []
+
+    def main():
+        run_module(dict(limit=dict(type="int")), lambda module, client, checked: seen.append(checked) or {"changed": False},
+                   check_params=lambda params: ("checked", params["limit"]))
+
+    result = run_main(main, keys(limit=7), capsys)
+    assert seen == [("checked", 7)] and result["changed"] is False
+
+
+def test_a_write_module_keeps_no_items_between_check_and_run():
+    writes = WriteModule("extensions")
+    items = writes.check_params(dict(extensions=[dict(extension_id="1001", extension_name=None, relation=None,
+                                                      skill_group_ids=None, state="present")]))
+    assert [item.extension_id for item in items] == ["1001"] and vars(writes) == {"list_option": "extensions"}
