@@ -122,6 +122,14 @@ def unique(values):
     return [value for value in values if not (value in seen or seen.add(value))]
 
 
+def id_chunks(extension_ids):
+    """``extension_ids`` in lists of at most ID_CHUNK, one DescribeExtensions filter each; None (the
+    whole instance) gives [None]."""
+    if extension_ids is None:
+        return [None]
+    return [extension_ids[start:start + ID_CHUNK] for start in range(0, len(extension_ids), ID_CHUNK)]
+
+
 def list_extensions(client, sdk_app_id, extension_ids=None, keyword=None, include_status=False):
     """Yield each listed extension's ExtensionInfo once (its ExtensionId a string), page by page, in API order.
 
@@ -130,9 +138,8 @@ def list_extensions(client, sdk_app_id, extension_ids=None, keyword=None, includ
     extension not seen before (a server that ignores PageNumber), and after the pages that Total
     implies, whatever the pages hold.
     """
-    chunks = [None] if extension_ids is None else [extension_ids[i:i + ID_CHUNK] for i in range(0, len(extension_ids), ID_CHUNK)]
     seen = set()
-    for chunk in chunks:
+    for chunk in id_chunks(extension_ids):
         params = {"SdkAppId": sdk_app_id, "PageSize": PAGE_SIZE}
         if chunk is not None:
             params["ExtensionIds"] = chunk
@@ -164,6 +171,13 @@ def list_extensions(client, sdk_app_id, extension_ids=None, keyword=None, includ
             page += 1
             if not new or collected >= total or page * PAGE_SIZE >= total:
                 break
+
+
+def list_facts(client, sdk_app_id, extension_ids=None, keyword=None, include_status=False):
+    """Yield the facts (normalize_extension()) of each listed extension: the one listing path of the
+    reads (read_extensions()) and of the write modules (_reconcile.read_listed())."""
+    for info in list_extensions(client, sdk_app_id, extension_ids, keyword, include_status):
+        yield normalize_extension(info, include_status)
 
 
 class Malformed(ValueError):
@@ -302,8 +316,7 @@ def read_extensions(client, sdk_app_id, extension_ids=None, keyword=None, includ
     pending = []
     reader = RegistrationReader(client, sdk_app_id) if include_registration else None
     try:
-        for info in list_extensions(client, sdk_app_id, requested, keyword, include_status):
-            facts = normalize_extension(info, include_status)
+        for facts in list_facts(client, sdk_app_id, requested, keyword, include_status):
             extensions.append(facts)
             if reader:
                 pending.append(reader.submit(facts["extension_id"]))

@@ -28,7 +28,7 @@ import threading
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError, TcccError, remember
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._extensions import (
-    ID_CHUNK, Fields, check_id, check_not_blank, check_unique, list_extensions, normalize_extension, read_registration,
+    Fields, check_id, check_not_blank, check_unique, id_chunks, list_facts, normalize_extension, read_registration,
     warn_unmasked_passwords,
 )
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._workers import WORKERS, Workers
@@ -345,20 +345,15 @@ class Writer:
 
 def read_listed(client, sdk_app_id, ids):
     """{extension_id: normalized facts} in API order of one listing of ``ids`` (None: the whole instance)."""
-    listed = {}
-    for info in list_extensions(client, sdk_app_id, ids):
-        facts = normalize_extension(info)
-        listed[facts["extension_id"]] = facts
-    return listed
+    return dict((facts["extension_id"], facts) for facts in list_facts(client, sdk_app_id, ids))
 
 
 def read_current(client, sdk_app_id, items, purge, workers=None):
     """{extension_id: facts} in API order: the whole instance with purge, else only the listed ids.
 
-    The ids are listed in chunks of ID_CHUNK at once, so that 300 ids cost one round trip, not three.
+    The ids are listed in chunks (id_chunks()) at once, so that 300 ids cost one round trip, not three.
     """
-    ids = [item.extension_id for item in items]
-    chunks = [None] if purge else [ids[start:start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
+    chunks = id_chunks(None if purge else [item.extension_id for item in items])
     pool = Workers(workers or WORKERS)
     try:
         pages = [pool.submit(read_listed, client, sdk_app_id, chunk) for chunk in chunks]

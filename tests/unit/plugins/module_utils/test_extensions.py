@@ -191,3 +191,10 @@ def test_status_names(status, name):
 def test_registered_absent_is_none_not_false():
     assert ext.normalize_extension({})["registered"] is None
     assert ext.normalize_extension({"Register": False})["registered"] is False
+
+
+def test_id_chunks_are_one_filter_each_of_at_most_id_chunk_ids():
+    ids = [str(1000 + n) for n in range(250)]
+    assert ext.id_chunks(None) == [None] and ext.id_chunks([]) == []
+    assert [len(chunk) for chunk in ext.id_chunks(ids)] == [ext.ID_CHUNK, ext.ID_CHUNK, 50]
+    assert sum(ext.id_chunks(ids), []) == ids
