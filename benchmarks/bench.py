@@ -338,9 +338,9 @@ def _pacing(collections_path):
     try:
         # pylint: disable-next=import-outside-toplevel
         from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client, _extensions as extensions, _pacing as ratelimit
-        return dict(GUARD=getattr(ratelimit, "GUARD", None), DECREASE=getattr(ratelimit, "DECREASE", None),
-                    RECOVERY=getattr(ratelimit, "RECOVERY", None), WORKERS=getattr(extensions, "WORKERS", None),
-                    POOL_SIZE=getattr(client, "POOL_SIZE", None))
+        found = [(module, name) for module, names in ((ratelimit, ("GUARD", "MAX_LATE", "DECREASE", "RECOVERY")),
+                                                      (extensions, ("WORKERS",)), (client, ("POOL_SIZE",))) for name in names]
+        return dict((name, getattr(module, name)) for module, name in found if hasattr(module, name))
     except ImportError as exc:
         return {"error": str(exc)}
     finally:

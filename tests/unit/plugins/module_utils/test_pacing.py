@@ -23,9 +23,9 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils import _pacing a
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _workers as stop
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._pacing import RateLimiter
+from ansible_collections.tencentcloud.tccc.tests.emulator.tccc_emulator.ratelimit import SlidingWindowLimiter
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, pinned_client
 
-from ansible_collections.tencentcloud.tccc.tests.emulator.tccc_emulator.ratelimit import SlidingWindowLimiter
 
 SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 KEY = "%s|ccc.tencentcloudapi.com|ccc|DescribeExtension" % SECRET_ID
