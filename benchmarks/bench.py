@@ -69,7 +69,7 @@ class Bench:
         self.out = os.path.abspath(args.out)
         self.workdir = os.path.join(self.out, "work")
         os.makedirs(self.workdir, exist_ok=True)
-        self.runner = runners.Runner(self.workdir, args.collections_path)
+        self.runner = runners.Runner(self.workdir, args.collections_path, busy=args.load)
         self.rows = []
         self.fixed = []
         self.tccli = None
@@ -383,6 +383,8 @@ def main(argv=None):
     parser.add_argument("--write-n", type=int, default=WRITE_N, help="extensions created by tccc_extensions in the writes section")
     parser.add_argument("--loop-n", type=int, default=LOOP_N,
                         help="extensions created by the loop over tccc_extension in the writes section (one module run each)")
+    parser.add_argument("--load", type=int, default=0, metavar="K",
+                        help="run K busy-loop processes beside every measured run: a loaded machine must cost time, not refusals")
     parser.add_argument("--repeats", type=int, default=7, help="runs per client in the fixed-cost section; the median is reported")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"), help="where results.md, results.json and run directories go")
     parser.add_argument("--clients", type=_clients, default=GRID_CLIENTS,

@@ -5,8 +5,9 @@
 """How each client is run against the emulator, and how its output is judged (one row per run).
 
 Every run gets: a pause so that the emulator's one-second window forgets the run before, reset
-emulator counters, a fresh TMPDIR (the module's shared pacing state lives there, so no run
-inherits another's pace), a measured child process, and the emulator's counters afterwards.
+emulator counters, a fresh HOME, XDG_RUNTIME_DIR and TMPDIR (the module's pacing state lives under
+the first two, so no run inherits the window of the run before), a measured child process, and
+the emulator's counters afterwards.
 A run that returns fewer extensions than asked, or no password where one was asked for, counts
 as failed whatever its speed.
 """
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 
@@ -29,31 +31,36 @@ WRITE_PLAYBOOK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "playb
 SDK_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sdk_read.py")
 # The emulator's rate window is one second; a little more makes sure the last run's requests left it.
 SETTLE = 1.2
+# A busy loop that ends by itself after argv[1] seconds, should the harness die without killing it.
+BUSY = "import sys, time\nend = time.time() + float(sys.argv[1])\nwhile time.time() < end:\n    pass"
 _RECAP = re.compile(r"^(\S+)\s+:\s+ok=\d+\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)", re.MULTILINE)
 
 
 class Runner:
 
-    def __init__(self, workdir, collections_path, python=sys.executable, ansible_playbook=None):
+    def __init__(self, workdir, collections_path, python=sys.executable, ansible_playbook=None, busy=0):
         self.workdir = workdir
         self.collections_path = collections_path
         self.python = python
         self.ansible_playbook = ansible_playbook or os.path.join(os.path.dirname(python), "ansible-playbook")
         self.count = 0
         self.load = None  # 1-minute load average when the last run started: other work on the machine skews wall times
+        self.busy = busy  # processes spinning on the CPU during each run (--load): what a loaded machine does to the pacing
 
     def _rundir(self, label):
         self.count += 1
         path = os.path.join(self.workdir, "runs", "%03d-%s" % (self.count, re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")))
         shutil.rmtree(path, ignore_errors=True)
-        os.makedirs(os.path.join(path, "tmp"))
+        for name in ("tmp", "home", "run"):
+            os.makedirs(os.path.join(path, name), mode=0o700)
         return path
 
     @staticmethod
     def _env(emulator, rundir, **extra):
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": os.environ.get("HOME", rundir),
+            "HOME": os.path.join(rundir, "home"),
+            "XDG_RUNTIME_DIR": os.path.join(rundir, "run"),
             "LANG": "C.UTF-8",
             "TMPDIR": os.path.join(rundir, "tmp"),
             "TENCENTCLOUD_SECRET_ID": emu.SECRET_ID,
@@ -67,7 +74,13 @@ class Runner:
         time.sleep(SETTLE)
         emulator.reset_stats()
         self.load = os.getloadavg()[0]
-        result = measure.run(argv, env, os.path.join(rundir, "stdout"), os.path.join(rundir, "stderr"), timeout, cwd=rundir)
+        spinners = [subprocess.Popen([self.python, "-c", BUSY, str(timeout)]) for _spinner in range(self.busy)]
+        try:
+            result = measure.run(argv, env, os.path.join(rundir, "stdout"), os.path.join(rundir, "stderr"), timeout, cwd=rundir)
+        finally:
+            for spinner in spinners:
+                spinner.kill()
+                spinner.wait()
         stats = emulator.stats()
         if keep_stdout:
             with open(os.path.join(rundir, "output.txt"), "wb") as handle:
@@ -191,8 +204,7 @@ class Runner:
     def tccli_loop(self, emulator, tccli, timeout):
         """tccli ccc DescribeExtensions once, then tccli ccc DescribeExtension for each id: one process per call."""
         rundir = self._rundir("tccli-%s-%s" % (emulator.extensions, emulator.latency_ms))
-        # tccli writes its configuration under ~/.tccli: keep it out of the user's home.
-        env = self._env(emulator, rundir, HOME=os.path.join(rundir, "home"))
+        env = self._env(emulator, rundir)
         time.sleep(SETTLE)
         emulator.reset_stats()
         self.load = os.getloadavg()[0]

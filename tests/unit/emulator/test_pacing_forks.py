@@ -13,8 +13,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from ansible_collections.tencentcloud.tccc.tests.emulator.tccc_emulator.sample import SAMPLE, SAMPLE_SDK_APP_ID
 
 MODULE = 'ansible_collections.tencentcloud.tccc.plugins.modules.tccc_extension_info'
