@@ -244,21 +244,21 @@ class RateLimiter:
 
     def _transact(self, apply):
         with self._lock:
-            now = self._clock()
             if self._dir is not None:
                 try:
-                    return self._file_transact(apply, now)
+                    return self._file_transact(apply)
                 except (OSError, StateError) as err:
                     self._fall_back(err)
-            return apply(self._memory, now)
+            return apply(self._memory, self._clock())
 
     def _fall_back(self, err):
         self._dir = None
         self.fallback_reason = "%s: pacing within this process only" % (err.strerror or err if isinstance(err, OSError) else err)
 
-    def _file_transact(self, apply, now):
-        fd = self._open_locked(now)
+    def _file_transact(self, apply):
+        fd = self._open_locked()
         try:
+            now = self._clock()  # read under the lock: a time read before it waited would log the past
             state = _parse(os.read(fd, MAX_BYTES + 1), now)
             result = apply(state, now)
             self._memory = state  # what this process carries on from, should the file fail later
@@ -272,9 +272,9 @@ class RateLimiter:
         finally:
             os.close(fd)
 
-    def _open_locked(self, now):
+    def _open_locked(self):
         """The file, checked and locked within one window; opened again if removed as stale meanwhile."""
-        name = os.path.basename(self.path)
+        name, deadline = os.path.basename(self.path), self._clock() + WINDOW
         for dummy in range(3):
             try:
                 fd = os.open(name, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600, dir_fd=self._dir)
@@ -285,7 +285,7 @@ class RateLimiter:
                 if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_nlink > 1:
                     raise StateError("%s is not a regular file of this user with one link" % self.path)
                 while not _try_lock(fd):
-                    if self._clock() >= now + WINDOW:
+                    if self._clock() >= deadline:
                         raise StateError("another process held the lock of %s for %g s" % (self.path, WINDOW))
                     self._sleep(0.005)
                 if os.fstat(fd).st_nlink:

@@ -374,6 +374,31 @@ def test_a_lock_held_by_another_process_falls_back_within_a_window_and_says_so(t
         holder.join(30)
 
 
+def test_a_request_that_waited_for_the_lock_is_logged_when_it_left(tmp_path):
+    # The time a request is logged at is read under the lock: read before the wait, a request that
+    # waited half a second for another process was logged half a second early, and 21 went within a window.
+    import fcntl  # pylint: disable=import-outside-toplevel
+    fake = FakeTime()
+    first = paced(tmp_path, fake)
+    for dummy in range(19):
+        first.acquire()
+    holder = [os.open(first.path, os.O_RDWR)]
+    fcntl.flock(holder[0], fcntl.LOCK_EX)
+
+    def sleep(seconds):  # the other process lets go of the lock half a second later
+        fake.now += 0.5
+        if holder:
+            os.close(holder.pop())
+
+    waited = RateLimiter(rate=20, key=KEY, state_dir=str(tmp_path), clock=fake.clock, sleep=sleep)
+    waited.acquire()
+    assert waited.shared
+    fake.now = 1000.0 + SPAN + 0.01
+    assert at_once([first.acquire() for dummy in range(19)])
+    expected = 1000.5 + SPAN - fake.now
+    assert first.acquire() == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("held", [False, True])
 def test_a_stop_ends_a_wait_at_once(tmp_path, held):
     # With the real stop.sleep: a stop asked while the run waits for the window, or for the lock.
