@@ -1,0 +1,142 @@
+"""Writes the world of a sip_pbx_* target into DIR: the emulator's data file, the registrar's
+(Kamailio) configuration with the digest secrets of the same passwords, the resolver's (dnsmasq)
+names and what the PBX must show.
+
+    python pbx_world.py DIR KIND KAMAILIO_MODULES_DIR
+
+KIND (asterisk, freeswitch) picks the password characters: every printable character that KIND's
+format can carry (the sip_value filter's rules). One instance per cell of the matrix, transport
+(UDP, TCP, TLS) x outbound proxy (IPv4 literal, IPv6 literal, a name with an A record only, a name
+with an AAAA record only, a name with both), PER_INSTANCE extensions each (ids 2001, 2002, 2011,
+...); then the negative controls, each alone in its instance: a password the registrar does not
+know (wrong_password), a TLS server whose certificate another CA signed (other_ca), and one whose
+certificate names neither the proxy name nor its addresses (wrong_names). The udp4 instance also
+holds the SIP phones of the call tests: 1001 (baresip, answers) and 1002 (sipp, calls).
+
+Addresses and ports are this namespace's own (setup_sip_pbx/pbx_world.sh), so they are fixed.
+"""
+
+import hashlib
+import json
+import os
+import string
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip_client"))
+from sip_world import passwords  # noqa: E402  pylint: disable=wrong-import-position
+
+PORT, TLS_PORT, OTHER_CA_PORT, WRONG_NAMES_PORT = 5060, 5061, 5062, 5063
+NAME4, NAME6, NAME46 = "tccc-proxy4.test", "tccc-proxy6.test", "tccc-proxy46.test"
+PER_INSTANCE = 2
+
+# Printable ASCII; Asterisk strips white space around a value and reads a leading '>' as '=>'
+# (the sip_value filter refuses both), so a password holds spaces only inside.
+CHARS = {
+    "asterisk": string.printable[:94] + " ",
+    "freeswitch": string.printable[:94] + " ",
+}
+
+PROXIES = [
+    # cell suffix, host (as the API gives it), family the PBX must use
+    ("4", "127.0.0.1", "ipv4"),
+    ("6", "::1", "ipv6"),
+    ("name4", NAME4, "ipv4"),
+    ("name6", NAME6, "ipv6"),
+    ("name46", NAME46, "any"),  # either family will do
+]
+
+
+def cells():
+    for transport in ("udp", "tcp", "tls"):
+        for suffix, host, family in PROXIES:
+            yield transport + suffix, host, TLS_PORT if transport == "tls" else PORT, transport, family
+
+
+def main(out, kind, modules):
+    chars = CHARS[kind]
+    instances = list(cells())
+    negatives = [
+        ("wrong_password", "127.0.0.1", PORT, "udp", "ipv4"),
+        ("other_ca", NAME4, OTHER_CA_PORT, "tls", "ipv4"),
+        ("wrong_names", NAME4, WRONG_NAMES_PORT, "tls", "ipv4"),
+    ]
+    source = iter(passwords(chars, (len(instances) + 1) * PER_INSTANCE + len(negatives) + 2))
+    data = {"accounts": [{"uin": "100000000001", "secret_id": "AKIDINTEGRATIONpbx000000000000000001",
+                          "secret_key": "pbx-secret-key-valid-only-on-the-emulator"}], "instances": []}
+    expected = {"kind": kind, "registered": [], "rejected": [], "refused_tls": [], "instances": {}}
+    secrets = []
+    for number, (name, host, port, transport, family) in enumerate(instances + negatives):
+        sdk_app_id = 1400000201 + number
+        domain = "%d.tccc.qcloud.com" % sdk_app_id
+        proxy = "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
+        extensions = []
+        count = PER_INSTANCE if number < len(instances) else 1
+        for k in range(count):
+            extension_id = str(2001 + 10 * number + k)
+            password = next(source)
+            extensions.append({"extension_id": extension_id, "extension_name": "%s %s line %d" % (kind, name, k + 1),
+                               "password": password})
+            entry = {"aor": "%s@%s" % (extension_id, domain), "extension_id": extension_id, "cell": name,
+                     "transport": transport, "family": family, "proxy": proxy}
+            if name == "wrong_password":
+                secrets.append((extension_id, domain, password + "-not-this-one"))
+                expected["rejected"].append(entry)
+            elif name in ("other_ca", "wrong_names"):
+                secrets.append((extension_id, domain, password))
+                expected["refused_tls"].append(entry)
+            else:
+                secrets.append((extension_id, domain, password))
+                expected["registered"].append(entry)
+        if name == "udp4":
+            for extension_id, client in (("1001", "baresip"), ("1002", "sipp")):
+                password = next(source)
+                extensions.append({"extension_id": extension_id, "extension_name": "%s phone" % client, "password": password})
+                secrets.append((extension_id, domain, password))
+        expected["instances"][name] = {"sdk_app_id": sdk_app_id, "domain": domain, "proxy": proxy}
+        data["instances"].append({"sdk_app_id": sdk_app_id, "uin": "100000000001", "extension_domain": domain,
+                                  "outbound_proxy": proxy, "transport": transport, "extensions": extensions})
+    expected["sdk_app_ids"] = [i["sdk_app_id"] for i in data["instances"]]
+
+    with open(os.path.join(out, "data.json"), "w") as handle:
+        json.dump(data, handle, indent=1)
+    with open(os.path.join(out, "expected.json"), "w") as handle:
+        json.dump(expected, handle, indent=1)
+    write_registrar(out, modules, secrets)
+    with open(os.path.join(out, "dnsmasq.conf"), "w") as handle:
+        # local=/test/: the names' other family gets an empty answer (NODATA), as from a real zone, not REFUSED
+        handle.write("port=53\nlisten-address=127.0.0.1\nbind-interfaces\nno-resolv\nno-hosts\nlocal=/test/\nlog-queries\n"
+                     "log-facility=%s/dnsmasq.log\npid-file=%s/dnsmasq.pid\n"
+                     "host-record=%s,127.0.0.1\nhost-record=%s,::1\nhost-record=%s,127.0.0.1,::1\n"
+                     % (out, out, NAME4, NAME6, NAME46))
+    with open(os.path.join(out, "resolv.conf"), "w") as handle:
+        handle.write("nameserver 127.0.0.1\n")
+
+
+def write_registrar(out, modules, secrets):
+    # HA1 = MD5(user:realm:password) (RFC 2617), so no password is written in Kamailio's syntax.
+    with open(os.path.join(out, "secrets.cfg"), "w") as handle:
+        handle.write("route[HA1] {\n\t$var(ha1) = \"\";\n")
+        for extension_id, domain, password in secrets:
+            ha1 = hashlib.md5(("%s:%s:%s" % (extension_id, domain, password)).encode()).hexdigest()
+            handle.write('\tif ($au == "%s" && $ar == "%s") { $var(ha1) = "%s"; }\n' % (extension_id, domain, ha1))
+        handle.write("}\n")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "kamailio.cfg.in")) as handle:
+        template = handle.read()
+    replacements = {"@DIR@": out, "@MODULES@": modules, "@PORT@": PORT, "@TLS_PORT@": TLS_PORT,
+                    "@OTHER_CA_PORT@": OTHER_CA_PORT, "@WRONG_NAMES_PORT@": WRONG_NAMES_PORT}
+    for key, value in replacements.items():
+        template = template.replace(key, str(value))
+    with open(os.path.join(out, "kamailio.cfg"), "w") as handle:
+        handle.write(template)
+    # One certificate per TLS port: Kamailio picks the [server:ADDRESS:PORT] profile of the socket.
+    with open(os.path.join(out, "tls.cfg"), "w") as handle:
+        handle.write("[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
+                     "private_key = %s/server.key\ncertificate = %s/server.pem\n\n" % (out, out))
+        for address in ("127.0.0.1", "[::1]"):
+            for port, cert in ((TLS_PORT, "server"), (OTHER_CA_PORT, "other-ca-server"), (WRONG_NAMES_PORT, "wrong-names")):
+                handle.write("[server:%s:%d]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
+                             "private_key = %s/%s.key\ncertificate = %s/%s.pem\n\n" % (address, port, out, cert, out, cert))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3])
