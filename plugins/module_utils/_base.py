@@ -43,7 +43,8 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
     AnsibleModule (``supports_check_mode``, ``mutually_exclusive``, ...).
 
     An id that YAML gave as a number (numeric_ids()) brings a warning; with ``ids_written``
-    (the module creates, changes or deletes what its ids name) it fails the task before any request.
+    (the module creates, changes or deletes what its ids name) it fails the task before any request,
+    and so does any text option that arrived as true/false, a list or a mapping.
     """
     spec = tccc_argument_spec()
     spec.update(argument_spec)
@@ -57,6 +58,7 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
     try:
         if ids_written:
             check_no_numeric_ids(spec, raw_params)
+            check_texts_given_as_text(spec, raw_params)
         check_sdk_app_id(module.params["sdk_app_id"])
         checked = None if check_params is None else check_params(module.params)
         client = client_from_params(module.params)
@@ -73,10 +75,19 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
 
 
 def fail_stopped(module, stopped):
-    """Fail at once after SIGINT/SIGTERM, without waiting for requests still in flight to end."""
+    """Fail at once after SIGINT/SIGTERM, without waiting for requests still in flight to end.
+
+    A write module's stop carries ``result`` (changed and the outcome lists of what was done), which
+    the failure reports.
+    """
+    record = dict(getattr(stopped, "result", None) or {})
+    msg = "%s: no further requests were started, and the run ended without waiting for those in flight" % stopped.reason
+    if record:
+        written = "; ".join("%s %s" % (name, ", ".join(record[name])) for name in ("created", "updated", "deleted", "reset")
+                            if record.get(name))
+        msg += ". Done before the stop: %s. Run the task again to finish: it sends only what still differs" % (written or "nothing")
     try:
-        module.fail_json(msg="%s: no further requests were started, and the run ended without waiting for those in flight"
-                         % stopped.reason, error={"code": STOPPED, "message": stopped.reason}, request_id=None)
+        module.fail_json(msg=msg, error={"code": STOPPED, "message": stopped.reason}, request_id=None, **record)
     except SystemExit as done:
         # sys.exit() would join the worker threads, each maybe in a request of up to `timeout` s.
         sys.stdout.flush()
@@ -202,7 +213,7 @@ def numeric_ids(argument_spec, raw_params, prefix=""):
     ``extensions[2].extension_id``.
 
     Ansible turns them into strings silently, but YAML has already changed some: an unquoted 01002
-    is the octal number 514, 1e3 is 1000.0. ``raw_params`` are the module arguments as received,
+    is the octal number 514, 1_000 is 1000 (1e3, without a dot, stays text). ``raw_params`` are the module arguments as received,
     before Ansible converted them.
     """
     found = []
@@ -227,7 +238,8 @@ def _as_numbers(option, numbers):
                                                   "a number" if len(numbers) == 1 else "numbers")
 
 
-_YAML_NUMBERS = "an unquoted 01002 is the octal number 514 and 1e3 is 1000.0"
+# What YAML 1.1 (PyYAML, which Ansible uses) makes of unquoted digits; 1e3 is not among them: it stays text.
+_YAML_NUMBERS = "YAML reads an unquoted 01002 as the octal number 514, 1_000 as 1000 and 1:00 as 60"
 
 
 def numeric_id_warnings(argument_spec, raw_params):
@@ -243,3 +255,39 @@ def check_no_numeric_ids(argument_spec, raw_params):
     for option, numbers in numeric_ids(argument_spec, raw_params):
         raise ConfigError("%s, so it may not be the extension meant (%s): quote the id in YAML (\"01002\")" % (
             _as_numbers(option, numbers), _YAML_NUMBERS), option=option)
+
+
+# What a text option given as something else arrived as, and the fix.
+_NOT_TEXT = ((bool, "true/false", "quote it in YAML (unquoted, true, yes and on are booleans)"),
+             (list, "a list", "give a single text"), (dict, "a mapping", "give a single text"))
+
+
+def check_texts_given_as_text(argument_spec, raw_params, prefix=""):
+    """ConfigError for the first text option (type str, or a list of str) that arrived as true/false, a
+    list or a mapping, suboptions of lists of dicts included (``extensions[2].relation``).
+
+    Ansible would turn it into text silently (true into "True", ["1001"] into "['1001']") and a write
+    module would send that. ``raw_params`` are the module arguments as received. Numbers are
+    numeric_ids()' concern. The message names the kind, never the value (it may be a secret).
+    """
+    for name, spec in argument_spec.items():
+        for given in [name] + list(spec.get("aliases") or []):
+            value = raw_params.get(given)
+            if value is None:
+                continue
+            option = prefix + given
+            if spec.get("options") and spec.get("type") == "list" and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        check_texts_given_as_text(spec["options"], item, "%s[%d]." % (option, index))
+                continue
+            if spec.get("type") == "str":
+                values = [value]
+            elif spec.get("type") == "list" and spec.get("elements") == "str":
+                values = value if isinstance(value, list) else [value]
+            else:
+                continue
+            for item in values:
+                for kind, words, fix in _NOT_TEXT:
+                    if isinstance(item, kind):
+                        raise ConfigError("%s arrived as %s, not as text: %s" % (option, words, fix), option=option)

@@ -10,7 +10,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import re
+import unicodedata
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError, TcccError, TransportError, core_masks_secrets, remember
@@ -352,6 +354,16 @@ def warn_unmasked_passwords(module, extensions):
 # Checks of the extension options that the argspec cannot express; each raises ConfigError naming
 # the option and the fix, so bad input fails before anything is sent.
 
+# CreateExtension documents ExtensionId and ExtensionName as Strings without limits
+# (https://www.tencentcloud.com/document/api/1229/59753). These are the local emulator's
+# (tests/emulator/tccc_emulator/ccc.py): an extension number is 1 to 20 ASCII digits, a name at most 255 characters.
+EXTENSION_ID = re.compile(r"^[0-9]{1,20}\Z")
+MAX_EXTENSION_ID_DIGITS = 20
+MAX_EXTENSION_NAME = 255
+# The API's Integer is a signed 64-bit number: Long in the official Java SDK's models
+# (TencentCloud/tencentcloud-sdk-java, ccc/v20200210/models/CreateExtensionRequest.java: Long[] SkillGroupIds).
+MAX_INTEGER = 2 ** 63 - 1
+
 
 def check_id(value, option):
     """One id (an extension number): not empty, no surrounding spaces, which the API would not match."""
@@ -378,3 +390,63 @@ def check_not_blank(value, option, fix):
     """An optional text that, when set, must hold more than white space; ``fix`` tells what to do instead."""
     if value is not None and not value.strip():
         raise ConfigError("%s must not be empty: %s" % (option, fix), option=option)
+
+
+def _quoted(value):
+    """A text as JSON with every non-ASCII character escaped, so that an invisible one shows."""
+    return json.dumps(value)
+
+
+def _character(char):
+    """U+200B ZERO WIDTH SPACE, or '-' for printable ASCII."""
+    if " " < char < "\x7f":
+        return "'%s'" % char
+    return "U+%04X %s" % (ord(char), unicodedata.name(char, "(unnamed)"))
+
+
+def check_extension_id(value, option):
+    """An extension number that is written: 1 to 20 ASCII digits, nothing else.
+
+    Anything else names no extension the API can hold, and with purge a look-alike (U+200B pasted
+    from a spreadsheet, full-width digits) would leave the real extension unnamed, to be deleted.
+    """
+    check_id(value, option)
+    if EXTENSION_ID.match(value):
+        return
+    odd = [char for char in value if char not in "0123456789"]
+    if not odd:
+        problem = "it has %d digits" % len(value)
+    elif all(" " < char < "\x7f" for char in odd):
+        problem = "%s is not a digit" % _character(odd[0])
+    else:
+        problem = "it holds %s, which is not an ASCII digit (an invisible or look-alike character, often pasted from a document)" % (
+            _character(odd[0]))
+    raise ConfigError("%s must be an extension number of 1 to %d ASCII digits (0-9), got %s: %s. Retype it with the digits 0-9" % (
+        option, MAX_EXTENSION_ID_DIGITS, _quoted(value), problem), option=option)
+
+
+def check_integers(values, option, subject, low=0, high=MAX_INTEGER):
+    """Each of ``values`` a whole number (not true/false) from ``low`` to ``high``: the API's Integer
+    is 64-bit, and a larger number would be refused or cut by the service. ``subject`` ("extension
+    1001") says whose they are. None (the option unset) passes."""
+    for value in values or []:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError("%s of %s: %s is not a number: give each as a number, such as 1001 (YAML reads unquoted true, yes "
+                              "and on as true)" % (option, subject, json.dumps(value)), option=option)
+        if not low <= value <= high:
+            raise ConfigError("%s of %s: %d is out of range: each is a number from %d to %d" % (option, subject, value, low, high),
+                              option=option)
+
+
+def check_text(value, option, subject, max_length=None):
+    """An optional text without control characters (a NUL, a line break) and, with ``max_length``,
+    no longer than that. ``subject`` ("extension 1001") says whose it is."""
+    if value is None:
+        return
+    if max_length is not None and len(value) > max_length:
+        raise ConfigError("%s of %s has %d characters: at most %d are allowed; shorten it" % (option, subject, len(value), max_length),
+                          option=option)
+    for position, char in enumerate(value):
+        if unicodedata.category(char) == "Cc" or char in "\u2028\u2029":
+            raise ConfigError("%s of %s holds a control character (%s) at position %d: remove it" % (
+                option, subject, _character(char), position + 1), option=option)

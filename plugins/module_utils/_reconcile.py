@@ -17,19 +17,27 @@ compare, write and recover alike. The steps are separate so that each can be tes
   has its own budget of 20 requests per second). The first failure stops further writes.
 * After an ambiguous failure (the request may or may not have been applied) the extension is read
   again and the outcome decided from what is there; only a write known not to have been applied
-  is sent once more. A lost ResetExtensionPassword answer cannot be decided and fails.
+  is sent once more. A lost ResetExtensionPassword answer cannot be decided and fails. A create
+  refused as a duplicate, or a delete refused as not found (another run got there first), is
+  settled by reading too.
+* purge's deletions start only once every item's calls have succeeded: a failing item stops the
+  run before any extension the list does not name is deleted.
+* A run that fails or is stopped after its first write reports what it did: WriteFailed, or the
+  ``result`` attached to stop.Stopped.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import threading
 
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _workers as stop
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError, TcccError, remember
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._extensions import (
-    Fields, check_id, check_not_blank, check_unique, id_chunks, list_facts, normalize_extension, read_registration,
-    warn_unmasked_passwords,
+    MAX_EXTENSION_NAME, Fields, check_extension_id, check_integers, check_not_blank, check_text, check_unique, id_chunks, list_facts,
+    normalize_extension, read_registration, warn_unmasked_passwords,
 )
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._workers import WORKERS, Workers
 
@@ -42,6 +50,10 @@ ITEM_OPTIONS = ("extension_id", "state", "extension_name", "skill_group_ids", "r
 OUTCOMES = ("created", "updated", "deleted", "reset")
 _OUTCOME = {"CreateExtension": "created", "ModifyExtension": "updated", "DeleteExtension": "deleted",
             "ResetExtensionPassword": "reset"}
+# The API's answers to a create of an extension that exists and to a delete of one that does not
+# (the codes of the official SDKs' ccc error lists; the emulator answers them alike).
+DUPLICATED = "FailedOperation.DuplicatedAccount"
+NOT_FOUND = "InvalidParameterValue.AccountNotExist"
 
 
 def item_argument_spec():
@@ -86,6 +98,8 @@ def check_items(raw_items, purge=False, list_option=None):
     items = []
     for index, raw in enumerate(raw_items):
         where = "" if list_option is None else "%s[%d]." % (list_option, index)
+        # Before Item() sorts them: a set would merge true with 1.
+        check_integers(raw.get("skill_group_ids"), where + "skill_group_ids", "extension %s" % raw.get("extension_id"))
         item = Item(where, **dict((name, raw.get(name)) for name in ITEM_OPTIONS if raw.get(name) is not None))
         _check_item(item, purge)
         items.append(item)
@@ -99,16 +113,15 @@ def check_items(raw_items, purge=False, list_option=None):
 
 def _check_item(item, purge):
     extension_id = item.extension_id
-    check_id(extension_id, item.option("extension_id"))
+    check_extension_id(extension_id, item.option("extension_id"))
+    subject = "extension %s" % extension_id
     check_not_blank(item.extension_name, item.option("extension_name"), "omit it to keep the current name")
-    for group in item.skill_group_ids or []:
-        if group < 0:
-            raise ConfigError("%s of extension %s: %d is not a skill group id (they are 0 or more)" % (
-                item.option("skill_group_ids"), extension_id, group), option=item.option("skill_group_ids"))
+    check_text(item.extension_name, item.option("extension_name"), subject, MAX_EXTENSION_NAME)
     relation = item.relation
     if relation is not None and relation != relation.strip():
         raise ConfigError("%s of extension %s must be an agent's email without surrounding spaces (\"\" unbinds the agent)" % (
             item.option("relation"), extension_id), option=item.option("relation"))
+    check_text(relation, item.option("relation"), subject)
     if item.state == "absent":
         given = [name for name in MANAGED if getattr(item, name) is not None] + (["reset_password"] if item.reset_password else [])
         if given:
@@ -138,11 +151,13 @@ def managed_fields(facts):
 class Task:
     """The calls one extension needs. ``before``/``after``: managed fields, None where it does not exist."""
 
-    def __init__(self, extension_id, before, after, calls):
+    def __init__(self, extension_id, before, after, calls, wanted=None):
         self.extension_id = extension_id
         self.before = before
         self.after = after
         self.calls = calls
+        # The managed fields the item gives, for a create: what an extension found in its place must match.
+        self.wanted = wanted
 
     @property
     def actions(self):
@@ -175,8 +190,9 @@ def plan(items, current, sdk_app_id, purge=False):
                 params["SkillGroupIds"] = item.skill_group_ids
             if item.relation:
                 params["Relation"] = item.relation
+            wanted = dict((name, after[name]) for name in MANAGED if getattr(item, name) is not None)
             # A new extension has a new password: reset_password asks for nothing more.
-            tasks.append(Task(item.extension_id, None, after, [("CreateExtension", params)]))
+            tasks.append(Task(item.extension_id, None, after, [("CreateExtension", params)], wanted))
             continue
         after = dict(before)
         for name in MANAGED:
@@ -227,16 +243,35 @@ def diff(tasks):
     return {"before": before, "after": after}
 
 
+def done_summary(done):
+    """``created 2001, 2002; deleted 1009`` of outcome lists, or ``nothing``."""
+    return "; ".join("%s %s" % (name, ", ".join(done[name])) for name in OUTCOMES if done[name]) or "nothing"
+
+
+def progress(done, uncertain=False):
+    """The fields a failed or stopped run reports next to its error: the outcome lists, and
+    ``changed`` when a write was applied or may have been (``uncertain``)."""
+    result = dict((name, list(done[name])) for name in OUTCOMES)
+    result["changed"] = bool(uncertain or any(done[name] for name in OUTCOMES))
+    return result
+
+
 class WriteFailed(TcccError):
-    """A write failed: names the extension and what was done before, so that a rerun can finish."""
+    """A run failed after its writes began: names the extension whose call failed (None when the
+    failure is the listing after the writes) and what was done before, so that a rerun can finish.
+
+    ``changed`` is true when a write was applied, or when the failed write may have been (its
+    answer was lost).
+    """
 
     def __init__(self, cause, extension_id, done):
         self.cause = cause
         self.extension_id = extension_id
         self.done = done
-        summary = "; ".join("%s %s" % (name, ", ".join(ids)) for name, ids in ((name, done[name]) for name in OUTCOMES) if ids)
-        message = "extension %s: %s. Done before the failure: %s. Run the task again to finish: it sends only what still differs" % (
-            extension_id, cause, summary or "nothing")
+        self.changed = progress(done, cause.ambiguous)["changed"]
+        where = "extension %s" % extension_id if extension_id is not None else "reading the changed extensions after the writes"
+        message = "%s: %s. Done before the failure: %s. Run the task again to finish: it sends only what still differs" % (
+            where, cause, done_summary(done))
         super(WriteFailed, self).__init__(cause.code, message, cause.request_id)
 
     def __str__(self):
@@ -246,8 +281,9 @@ class WriteFailed(TcccError):
         result = super(WriteFailed, self).to_result()
         # The cause's own code and message, cleaned as every error's are.
         result["error"] = self.cause.to_result()["error"]
-        result["extension_id"] = self.extension_id
-        result.update(self.done)
+        if self.extension_id is not None:
+            result["extension_id"] = self.extension_id
+        result.update(progress(self.done, self.cause.ambiguous))
         return result
 
 
@@ -260,6 +296,12 @@ class Job:
         self.extension_id = extension_id
         self.task = task
         self.read = read
+
+
+def differences(wanted, current):
+    """How ``current`` (managed fields) differs from ``wanted`` (some managed fields), in words."""
+    return ["%s is %s, not %s" % (name, json.dumps(current[name]), json.dumps(wanted[name]))
+            for name in MANAGED if name in wanted and current[name] != wanted[name]]
 
 
 class Writer:
@@ -275,9 +317,16 @@ class Writer:
         self.check_mode = check_mode
         self.workers = workers
         self.done = set()
+        self.sending = set()
         self.passwords = {}
         self.registration = {}
         self._lock = threading.Lock()
+
+    def progress(self, tasks):
+        """What a stopped run reports: the outcome lists of the calls done so far; ``changed`` also when a
+        write was in flight, since it may have been applied."""
+        with self._lock:
+            return progress(outcome_lists(tasks, set(self.done)), bool(self.sending))
 
     def run(self, jobs, tasks):
         """Raises WriteFailed at the first failure, once the calls already in flight have ended (a
@@ -295,15 +344,24 @@ class Writer:
             pool.close()
         if failure:
             job, err = failure
-            raise WriteFailed(err, job.extension_id, outcome_lists(tasks, self.done))
+            with self._lock:
+                done = set(self.done)
+            raise WriteFailed(err, job.extension_id, outcome_lists(tasks, done))
 
     def _job(self, job, stopped):
         for action, params in job.task.calls if job.task and not self.check_mode else ():
             if stopped.is_set():
                 return
-            answer = self._send(job.task, action, params)
+            call = (job.extension_id, action)
             with self._lock:
-                self.done.add((job.extension_id, action))
+                self.sending.add(call)
+            try:
+                answer = self._send(job.task, action, params)
+            finally:
+                with self._lock:
+                    self.sending.discard(call)
+            with self._lock:
+                self.done.add(call)
                 # Checked and recorded as a secret the moment it is read, like DescribeExtension's.
                 password = remember(Fields(answer, action).text("Password"))
                 if password:
@@ -317,24 +375,50 @@ class Writer:
         try:
             return self.client.call(action, params)
         except TcccError as err:
-            if not err.ambiguous:
-                raise
-            return self._settle(task, action, params, err)
+            if err.ambiguous:
+                return self._settle(task, action, params, err)
+            if (action, err.code) in (("CreateExtension", DUPLICATED), ("DeleteExtension", NOT_FOUND)):
+                return self._already(task, action, err)
+            raise
+
+    def _already(self, task, action, err):
+        """A create refused because the extension exists, or a delete because it does not: another run
+        (or the worker of a killed one, which Ansible leaves running) got there first. Read it: the
+        create counts when the extension is as the item asks, the delete when it is gone."""
+        current = self.read_managed(task.extension_id)
+        if action == "DeleteExtension":
+            if current is None:
+                return {}
+            raise type(err)(err.code, "%s; yet the extension is still listed: run the task again" % err.message, err.request_id, action)
+        if current is None:
+            raise type(err)(err.code, "%s; yet no extension %s is listed: run the task again" % (err.message, task.extension_id),
+                            err.request_id, action)
+        self._check_found(task, current, err)
+        return {}
+
+    def _check_found(self, task, current, err):
+        """A create's extension exists (made by someone): accept it only as the item asks."""
+        different = differences(task.wanted, current)
+        if different:
+            raise type(err)(err.code, "%s; the extension exists now, but not as requested (%s): check who else changes it, then run the "
+                            "task again, which changes it to match" % (err.message, "; ".join(different)), err.request_id, action=err.action)
 
     def _settle(self, task, action, params, err):
         """Decide a write whose outcome is unknown (its answer lost, or a server error) from what the
         extension looks like now."""
         if action == "ResetExtensionPassword":
-            raise type(err)(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
-                            "it for certain" % err.message, err.request_id, action)
+            unknown = type(err)(err.code, "%s; so it is unknown whether the password was reset: run the task again to reset "
+                                "it for certain" % err.message, err.request_id, action)
+            unknown.ambiguous = True
+            raise unknown
         current = self.read_managed(task.extension_id)
         if action == "DeleteExtension" and current is None:
             return {}
-        if action in ("CreateExtension", "ModifyExtension") and current == task.after:
+        if action == "ModifyExtension" and current == task.after:
             return {}
         if action == "CreateExtension" and current is not None:
-            raise type(err)(err.code, "%s; the extension exists now, but not as requested: check who else changes it" % err.message,
-                            err.request_id, action)
+            self._check_found(task, current, err)
+            return {}
         # Read back, the write is known not to have been applied: sending it once more cannot do it twice.
         return self.client.call(action, params)
 
@@ -380,7 +464,9 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
 
     Keys: changed, created, updated, deleted, reset, extensions (facts of the items that are
     present afterwards, in item order), diff. Raises ConfigError before any write for a plan that
-    cannot be carried out, WriteFailed after a failed call, TcccError after a failed listing.
+    cannot be carried out, TcccError when the listing before the writes fails, WriteFailed after a
+    failed call or a failed listing after them; a stop.Stopped raised meanwhile carries ``result``,
+    what was done (progress()).
     """
     current = read_current(client, sdk_app_id, items, purge, workers)
     tasks = plan(items, current, sdk_app_id, purge)
@@ -393,16 +479,25 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
         if item.extension_id in by_id or read:
             jobs.append(Job(item.extension_id, by_id.get(item.extension_id), read))
     named = set(item.extension_id for item in items)
-    jobs.extend(Job(task.extension_id, task, False) for task in tasks if task.extension_id not in named)
+    # purge's deletions, only once every item's calls have succeeded (Writer.run raises otherwise).
+    purges = [Job(task.extension_id, task, False) for task in tasks if task.extension_id not in named]
     writer = Writer(client, sdk_app_id, check_mode, workers)
-    writer.run(jobs, tasks)
     changed = [extension_id for extension_id in present if extension_id in by_id and by_id[extension_id].after != by_id[extension_id].before]
     facts = dict((extension_id, current[extension_id]) for extension_id in present if extension_id not in changed)
-    if check_mode:
-        for extension_id in changed:
-            facts[extension_id] = predicted_facts(current.get(extension_id), by_id[extension_id].after, sdk_app_id, extension_id)
-    else:
-        facts.update(read_current(client, sdk_app_id, [item for item in items if item.extension_id in changed], False, workers))
+    try:
+        writer.run(jobs, tasks)
+        writer.run(purges, tasks)
+        if check_mode:
+            for extension_id in changed:
+                facts[extension_id] = predicted_facts(current.get(extension_id), by_id[extension_id].after, sdk_app_id, extension_id)
+        else:
+            try:
+                facts.update(read_current(client, sdk_app_id, [item for item in items if item.extension_id in changed], False, workers))
+            except TcccError as err:
+                raise WriteFailed(err, None, outcome_lists(tasks))
+    except stop.Stopped as stopped:
+        stopped.result = writer.progress(tasks)
+        raise
     for extension_id, found in writer.registration.items():
         facts.get(extension_id, {}).update(found)
     for extension_id, password in writer.passwords.items():

@@ -293,9 +293,7 @@ class Client:
                        request_client=REQUEST_CLIENT)
         headers["User-Agent"] = USER_AGENT
         try:
-            answer = self.session.post(self.endpoint.url, data=body, headers=headers,
-                                       timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
-            raw = read_body(answer, action)
+            answer, raw = within(self.timeout, self._exchange, action, body, headers)
         except requests.exceptions.SSLError as exc:
             if _NOT_TLS.search(str(exc)):
                 raise TransportError(errors.TLS_ERROR, "%s does not speak HTTPS (it answered the TLS handshake with something else, "
@@ -312,6 +310,42 @@ class Client:
                                  action=action)
         headers = getattr(answer, "headers", None) or {}
         return parse_answer(answer.status_code, raw, action, headers.get("Content-Type"))
+
+    def _exchange(self, action, body, headers):
+        """One POST and its whole body. ``timeout`` also bounds each socket wait, so that the thread of
+        a request that within() gave up on ends soon after the server stops sending."""
+        answer = self.session.post(self.endpoint.url, data=body, headers=headers,
+                                   timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
+        return answer, read_body(answer, action)
+
+
+def within(seconds, function, *args):
+    """``function(*args)``, or requests' Timeout once ``seconds`` have passed, however it is going.
+
+    requests applies a timeout to each socket wait, not to the answer: a server that sends a byte
+    now and then (headers or body) would hold a request for ever. The call runs in a daemon thread
+    that is left behind when it overruns: no request of ours waits on it, it reads at most
+    MAX_ANSWER_BYTES, and it ends at the latest ``seconds`` after the server stops sending.
+    """
+    outcome = {}
+    finished = threading.Event()
+
+    def run():
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            outcome["error"] = exc
+        finally:
+            finished.set()
+
+    worker = threading.Thread(target=run, name="tccc-request")
+    worker.daemon = True
+    worker.start()
+    if not finished.wait(seconds):
+        raise requests.exceptions.Timeout("no complete answer within %s seconds" % seconds)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def new_session():

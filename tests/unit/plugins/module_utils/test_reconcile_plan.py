@@ -36,7 +36,7 @@ def items(*raw, **kwargs):
     ([{"extension_id": " 1001"}], False, "extensions[0].extension_id", "surrounding spaces"),
     ([{"extension_id": "1001"}, {"extension_id": "1001"}], False, "extensions", "'1001' is listed twice"),
     ([{"extension_id": "1001", "extension_name": "  "}], False, "extensions[0].extension_name", "must not be empty: omit it to keep the current name"),
-    ([{"extension_id": "1001", "skill_group_ids": [1000, -1]}], False, "extensions[0].skill_group_ids", "-1 is not a skill group"),
+    ([{"extension_id": "1001", "skill_group_ids": [1000, -1]}], False, "extensions[0].skill_group_ids", "-1 is out of range"),
     ([{"extension_id": "1001", "relation": "alice@example.com "}], False, "extensions[0].relation", "without surrounding spaces"),
     ([{"extension_id": "1001", "state": "absent", "relation": ""}], False, "extensions[0].relation", "contradicts extensions[0].state"),
     ([{"extension_id": "1001", "state": "absent", "reset_password": True}], False, "extensions[0].reset_password", "contradicts"),

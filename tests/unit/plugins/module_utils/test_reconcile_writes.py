@@ -16,7 +16,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile impor
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
     APP, create, delete, info, listing, modify, registration, reset,
 )
-from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, pinned_client, unordered
+from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall, pinned_client, unordered
 
 FRONT = info("1001", "Front desk", [1000])
 SALES = info("1002", "Sales", [1001], "bob@example.com")
@@ -133,18 +133,18 @@ def test_a_refused_write_is_not_settled_by_reading(session):
 def test_the_first_failure_stops_further_writes_and_lists_what_was_done(session):
     session.expect(listing([FRONT, SALES], ["1001", "1002", "2001", "2002", "2003"]),
                    modify("1001", "Lobby", [1000], "").result(),
-                   delete("1002").error("InvalidParameterValue.AccountNotExist", "gone", "req-9"))
+                   delete("1002").error("FailedOperation.PermissionDenied", "not yours", "req-9"))
     wanted = items({"extension_id": "1001", "extension_name": "Lobby"}, {"extension_id": "1002", "state": "absent"},
                    {"extension_id": "2001", "extension_name": "A"}, {"extension_id": "2002", "extension_name": "B"},
                    {"extension_id": "2003", "extension_name": "C"})
     with pytest.raises(WriteFailed) as caught:
         run(session, wanted, workers=1)
     err = caught.value
-    assert str(err) == ("extension 1002: DeleteExtension failed: InvalidParameterValue.AccountNotExist: gone (request id req-9). "
+    assert str(err) == ("extension 1002: DeleteExtension failed: FailedOperation.PermissionDenied: not yours (request id req-9). "
                         "Done before the failure: updated 1001. Run the task again to finish: it sends only what still differs")
     result = err.to_result()
     assert (result["created"], result["updated"], result["deleted"], result["reset"]) == ([], ["1001"], [], [])
-    assert (result["extension_id"], result["request_id"], result["error"]["code"]) == ("1002", "req-9", "InvalidParameterValue.AccountNotExist")
+    assert (result["extension_id"], result["request_id"], result["error"]["code"]) == ("1002", "req-9", "FailedOperation.PermissionDenied")
 
 
 def test_a_failed_write_result_passes_the_cause_through_redaction(session):
@@ -180,3 +180,107 @@ def test_many_ids_are_listed_in_chunks_of_100_at_once(session):
     result = run(session, items(*[{"extension_id": id_, "extension_name": "Desk"} for id_ in ids]))
     assert result["changed"] is False
     assert [ext["extension_id"] for ext in result["extensions"]] == ids
+
+
+# Issue 19: purge deletes only after every item's calls succeeded; a failure reports what was done;
+# a create refused as a duplicate, or a delete refused as not found, is settled by reading.
+
+def test_purge_deletes_nothing_when_an_item_fails(session):
+    # Before, the deletes ran alongside the items' writes: 1002 went although 2001's create failed.
+    session.expect(listing([FRONT, SALES]),
+                   create("2001", "Desk", relation="nobody@example.com").delay(0.2).error(
+                       "InvalidParameterValue.AccountNotExist", "no such agent", "req-1"))
+    wanted = items({"extension_id": "1001"}, {"extension_id": "2001", "extension_name": "Desk", "relation": "nobody@example.com"},
+                   purge=True)
+    with pytest.raises(WriteFailed) as caught:
+        run(session, wanted, purge=True)
+    result = caught.value.to_result()
+    assert (result["extension_id"], result["deleted"], result["created"], result["changed"]) == ("2001", [], [], False)
+
+
+def test_purge_deletes_once_every_item_is_written(session):
+    session.expect(listing([FRONT, SALES]), create("2001", "Desk").delay(0.2).result(), delete("1002").result(),
+                   listing([info("2001", "Desk")], ["2001"]))
+    result = run(session, items({"extension_id": "1001"}, {"extension_id": "2001", "extension_name": "Desk"}, purge=True), purge=True)
+    assert (result["created"], result["deleted"]) == (["2001"], ["1002"])
+
+
+def test_a_failed_write_after_others_reports_changed_and_what_was_done(session):
+    session.expect(listing([FRONT], ["1001", "2001"]), modify("1001", "Lobby", [1000], "").result(),
+                   create("2001", "Desk").error("LimitExceeded.OutOfCountLimit", "too many", "req-2"))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "extension_name": "Lobby"}, {"extension_id": "2001", "extension_name": "Desk"}),
+            workers=1)
+    result = caught.value.to_result()
+    assert (result["changed"], result["updated"], result["created"]) == (True, ["1001"], [])
+
+
+def test_a_failing_listing_after_the_writes_keeps_the_record(session):
+    # Before, a failure of the final read lost what the writes had done: a bare error, changed false.
+    session.expect(listing([FRONT], ["1001", "2001"]), unordered(modify("1001", "Lobby", [1000], "").result(),
+                                                                  create("2001", "Desk").result()),
+                   TcccCall("DescribeExtensions", {"SdkAppId": APP, "PageNumber": 0, "PageSize": 100, "ExtensionIds": ["1001", "2001"]})
+                   .error("InternalError.DBError", "db down", "req-3"))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "extension_name": "Lobby"}, {"extension_id": "2001", "extension_name": "Desk"}))
+    result = caught.value.to_result()
+    assert (result["changed"], result["created"], result["updated"], result["error"]["code"]) == (
+        True, ["2001"], ["1001"], "InternalError.DBError")
+    assert "extension_id" not in result
+    assert str(caught.value).startswith("reading the changed extensions after the writes: DescribeExtensions failed: InternalError.DBError")
+    assert "Done before the failure: created 2001; updated 1001." in str(caught.value)
+
+
+def test_a_lost_answer_of_the_failing_write_means_it_may_have_changed(session):
+    session.expect(listing([FRONT], ["1001"]), reset("1001").drop())
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "reset_password": True}))
+    assert caught.value.to_result()["changed"] is True
+
+
+def test_a_create_refused_as_a_duplicate_of_the_extension_asked_for_counts_as_created(session):
+    # Another run (or the worker of a killed one) created it between our listing and our create.
+    session.expect(listing([], ["2001"]), create("2001", "Desk", [1000]).error("FailedOperation.DuplicatedAccount", "exists", "req-4"),
+                   listing([info("2001", "Desk", [1000])], ["2001"]),   # the read that settles it
+                   listing([info("2001", "Desk", [1000])], ["2001"]))   # the facts of what changed
+    result = run(session, items({"extension_id": "2001", "extension_name": "Desk", "skill_group_ids": [1000]}))
+    assert (result["created"], result["changed"]) == (["2001"], True)
+
+
+def test_a_duplicate_that_leaves_out_what_the_item_leaves_out_counts_too(session):
+    session.expect(listing([], ["2001"]), create("2001", "Desk").error("FailedOperation.DuplicatedAccount"),
+                   listing([info("2001", "Desk", [1000], "bob@example.com")], ["2001"]),
+                   listing([info("2001", "Desk", [1000], "bob@example.com")], ["2001"]))
+    result = run(session, items({"extension_id": "2001", "extension_name": "Desk"}))
+    assert result["created"] == ["2001"] and result["extensions"][0]["relation"] == "bob@example.com"
+
+
+def test_a_duplicate_that_differs_fails_naming_the_difference(session):
+    session.expect(listing([], ["2001"]), create("2001", "Desk", [1000]).error("FailedOperation.DuplicatedAccount", "exists", "req-5"),
+                   listing([info("2001", "Front", [1001])], ["2001"]))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "2001", "extension_name": "Desk", "skill_group_ids": [1000]}))
+    text = str(caught.value)
+    assert caught.value.code == "FailedOperation.DuplicatedAccount" and caught.value.to_result()["changed"] is False
+    assert 'exists now, but not as requested (extension_name is "Front", not "Desk"; skill_group_ids is [1001], not [1000])' in text
+
+
+def test_a_duplicate_that_is_not_listed_fails(session):
+    session.expect(listing([], ["2001"]), create("2001", "Desk").error("FailedOperation.DuplicatedAccount", "exists"), listing([], ["2001"]))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "2001", "extension_name": "Desk"}))
+    assert "yet no extension 2001 is listed" in str(caught.value)
+
+
+def test_a_delete_refused_as_not_found_of_an_extension_gone_counts_as_deleted(session):
+    session.expect(listing([FRONT, SALES]), delete("1002").error("InvalidParameterValue.AccountNotExist", "gone"), listing([], ["1002"]))
+    assert run(session, items({"extension_id": "1001"}, purge=True), purge=True)["deleted"] == ["1002"]
+
+
+def test_a_write_slower_than_timeout_is_settled_by_reading(session):
+    # Before, timeout bounded each socket wait only: an answer that took longer as a whole was waited for.
+    session.expect(listing([], ["2001"]), create("2001", "Desk").delay(5).result(),
+                   listing([info("2001", "Desk")], ["2001"]), listing([info("2001", "Desk")], ["2001"]))
+    result = reconcile(pinned_client(session, retries=0, timeout=0.3), APP, items({"extension_id": "2001", "extension_name": "Desk"}),
+                       include_registration=False)
+    assert result["created"] == ["2001"]
