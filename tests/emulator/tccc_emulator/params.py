@@ -50,9 +50,13 @@ SCHEMAS = {
 }
 
 
+# The API's Integer is 64-bit: Long in the official Java SDK's models, int64 in the Go SDK's.
+INTEGER_RANGE = (-2 ** 63, 2 ** 63 - 1)
+
+
 def _is_int(value):
     # bool is an int subclass in Python, but JSON true is not an Integer to the API
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
 
 
 def _is_tag(value):

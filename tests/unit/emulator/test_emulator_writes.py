@@ -86,3 +86,12 @@ def test_second_create_and_second_delete_are_refused(world_emulator, keys):
     assert world_emulator.call('DeleteExtension', delete, keys['a']).code == 'InvalidParameterValue.AccountNotExist'
     assert world_emulator.call('ModifyExtension', dict(create, ExtensionName='Gone'), keys['a']).code == 'InvalidParameterValue.AccountNotExist'
     assert _info(world_emulator, keys['a'], '5303') is None
+
+
+@pytest.mark.parametrize('groups', [[10 ** 22], [2 ** 63], [True]])
+def test_skill_group_ids_outside_the_api_integer_are_refused(world_emulator, keys, groups):
+    # The API's Integer is 64-bit (Long in the official Java SDK's CreateExtensionRequest).
+    reply = world_emulator.call('CreateExtension', {'SdkAppId': A_APP, 'ExtensionId': '5309', 'ExtensionName': 'x', 'SkillGroupIds': groups},
+                                keys['a'])
+    assert reply.code == 'InvalidParameter'
+    assert _info(world_emulator, keys['a'], '5309') is None

@@ -231,3 +231,57 @@ def test_a_write_module_keeps_no_items_between_check_and_run():
     items = writes.check_params(dict(extensions=[dict(extension_id="1001", extension_name=None, relation=None,
                                                       skill_group_ids=None, state="present")]))
     assert [item.extension_id for item in items] == ["1001"] and vars(writes) == {"list_option": "extensions"}
+
+
+def _trickling(stop, headers_first):
+    """A handler that sends its answer one byte every 0.5 s (after whole headers, with ``headers_first``)
+    until ``stop`` is set: a minute's worth, each byte well within any socket timeout."""
+    body = b'{"Response": {"RequestId": "r", "Pad": "' + b" " * 120 + b'"}}'
+
+    def handle(handler):
+        handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        slow = body
+        if headers_first:
+            handler.wfile.write(head)
+            handler.wfile.flush()
+        else:
+            slow = head + body
+        try:
+            for index in range(len(slow)):
+                if stop.wait(0.5):
+                    return
+                handler.wfile.write(slow[index:index + 1])
+                handler.wfile.flush()
+        except OSError:
+            pass
+        handler.close_connection = True
+    return handle
+
+
+@pytest.mark.parametrize("headers_first", [False, True], ids=["headers trickle", "body trickles"])
+def test_timeout_bounds_the_whole_answer_not_each_socket_wait(headers_first):
+    # Before, timeout bounded each socket wait: a byte every 0.5 s held a request for minutes.
+    stop = threading.Event()
+    server = _Server(_trickling(stop, headers_first))
+    outcome = {}
+
+    def call():
+        client = client_mod.Client(CredentialSource(Credentials("AKIDedges0000000000000000000000000", "edges-secret-key-000000000000")),
+                                   parse_endpoint("http://" + server.host), retries=0, timeout=1.5, rate_limit=0, limiter_factory=Unpaced)
+        try:
+            client.call("DescribeExtension", {})
+        except TransportError as err:
+            outcome["error"] = err
+
+    caller = threading.Thread(target=call, daemon=True)
+    try:
+        caller.start()
+        # Only against a hang: the trickle lasts a minute, the timeout is 1.5 s.
+        caller.join(20)
+        assert not caller.is_alive(), "the request was still waiting 20 s into a trickle, with timeout 1.5"
+    finally:
+        stop.set()
+        server.close()
+    err = outcome["error"]
+    assert err.code == "Timeout" and str(err) == "DescribeExtension failed: Timeout: no answer from %s within 1.5 seconds (timeout)" % server.host

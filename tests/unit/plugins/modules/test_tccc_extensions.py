@@ -164,7 +164,8 @@ def test_a_failed_write_reports_what_was_done(tccc, capsys):
     result = run(dict(extensions=[{"extension_id": "1001", "extension_name": "Lobby"}, {"extension_id": "2001", "extension_name": "Desk"}]),
                  capsys)
     assert result["failed"] is True
-    assert (result["extension_id"], result["created"], result["updated"]) == ("2001", [], ["1001"])
+    # Before, a failure after writes said changed: false (it said nothing).
+    assert (result["extension_id"], result["created"], result["updated"], result["changed"]) == ("2001", [], ["1001"], True)
     assert result["msg"].startswith("extension 2001: CreateExtension failed: LimitExceeded.OutOfCountLimit: too many extensions")
     assert "Done before the failure: updated 1001." in result["msg"]
 
