@@ -401,7 +401,8 @@ def _character(char):
     """U+200B ZERO WIDTH SPACE, or '-' for printable ASCII."""
     if " " < char < "\x7f":
         return "'%s'" % char
-    return "U+%04X %s" % (ord(char), unicodedata.name(char, "(unnamed)"))
+    name = unicodedata.name(char, "")  # control characters have none
+    return "U+%04X%s" % (ord(char), " " + name if name else "")
 
 
 def check_extension_id(value, option):
@@ -415,13 +416,13 @@ def check_extension_id(value, option):
         return
     odd = [char for char in value if char not in "0123456789"]
     if not odd:
-        problem = "it has %d digits" % len(value)
+        problem = "it has %d digits: use the extension's real number" % len(value)
     elif all(" " < char < "\x7f" for char in odd):
-        problem = "%s is not a digit" % _character(odd[0])
+        problem = "%s is not a digit: retype it with the digits 0-9" % _character(odd[0])
     else:
-        problem = "it holds %s, which is not an ASCII digit (an invisible or look-alike character, often pasted from a document)" % (
-            _character(odd[0]))
-    raise ConfigError("%s must be an extension number of 1 to %d ASCII digits (0-9), got %s: %s. Retype it with the digits 0-9" % (
+        problem = ("it holds %s, which is not an ASCII digit (an invisible or look-alike character, often pasted from a document): "
+                   "retype it with the digits 0-9" % _character(odd[0]))
+    raise ConfigError("%s must be an extension number of 1 to %d ASCII digits (0-9), got %s: %s" % (
         option, MAX_EXTENSION_ID_DIGITS, _quoted(value), problem), option=option)
 
 

@@ -73,3 +73,19 @@ def test_check_not_blank():
     with pytest.raises(ConfigError) as info:
         extension_checks.check_not_blank(" ", "keyword", "omit it")
     assert str(info.value) == "keyword must not be empty: omit it"
+
+
+@pytest.mark.parametrize("raw, option, words", [
+    ({"extensions": [{"extension_id": True}]}, "extensions[0].extension_id", "arrived as true/false, not as text: quote it in YAML"),
+    ({"extensions": [{"extension_id": "1"}, {"extension_id": ["1001"]}]}, "extensions[1].extension_id", "arrived as a list"),
+    ({"extension_ids": ["1001", False]}, "extension_ids", "arrived as true/false"),
+    ({"extension_id": [{"a": 1}]}, "extension_id", "arrived as a mapping"),
+])
+def test_texts_given_as_something_else_fail_naming_the_option(raw, option, words):
+    with pytest.raises(ConfigError) as info:
+        checks.check_texts_given_as_text(SPEC, raw)
+    assert info.value.option == option and words in str(info.value)
+
+
+def test_texts_and_numbers_pass_the_text_check():
+    checks.check_texts_given_as_text(SPEC, {"extension_ids": ["1001", 1002], "extensions": [{"extension_id": "1", "skill_group_ids": [True]}]})

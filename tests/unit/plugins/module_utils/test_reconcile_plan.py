@@ -43,6 +43,19 @@ def items(*raw, **kwargs):
     ([{"extension_id": "1", "extension_name": "a"}, {"extension_id": "1001", "state": "absent"}], True, "extensions[1].state",
      "contradicts purge: true"),
     ([], True, "purge", "would delete every extension"),
+    # Issue 19: before, each of these reached a write request.
+    ([{"extension_id": "1001\u200b"}], True, "extensions[0].extension_id", "U+200B ZERO WIDTH SPACE, which is not an ASCII digit"),
+    ([{"extension_id": "\uff11\uff10\uff10\uff11"}], False, "extensions[0].extension_id", "U+FF11 FULLWIDTH DIGIT ONE"),
+    ([{"extension_id": "True"}], False, "extensions[0].extension_id", "'T' is not a digit"),
+    ([{"extension_id": "-1"}], False, "extensions[0].extension_id", "'-' is not a digit"),
+    ([{"extension_id": "1" * 21}], False, "extensions[0].extension_id", "it has 21 digits"),
+    ([{"extension_id": "1001", "skill_group_ids": [True]}], False, "extensions[0].skill_group_ids", "true is not a number"),
+    ([{"extension_id": "1001", "skill_group_ids": [1, True]}], False, "extensions[0].skill_group_ids", "true is not a number"),
+    ([{"extension_id": "1001", "skill_group_ids": [12345678901234567890123]}], False, "extensions[0].skill_group_ids",
+     "12345678901234567890123 is out of range: each is a number from 0 to 9223372036854775807"),
+    ([{"extension_id": "1001", "extension_name": "x" * 256}], False, "extensions[0].extension_name", "has 256 characters: at most 255"),
+    ([{"extension_id": "1001", "extension_name": "Desk\x00"}], False, "extensions[0].extension_name", "control character (U+0000) at position 5"),
+    ([{"extension_id": "1001", "relation": "a@example.com\nb"}], False, "extensions[0].relation", "control character (U+000A)"),
 ])
 def test_bad_input_names_the_option(raw, purge, option, words):
     with pytest.raises(ConfigError) as caught:
@@ -124,3 +137,9 @@ def test_diff_and_outcomes_never_hold_a_password():
     assert "Secret0001" not in repr(shown)
     assert outcome_lists(tasks) == {"created": ["2001"], "updated": ["1001"], "deleted": ["1002"], "reset": ["1003"]}
     assert outcome_lists(tasks, done={("1002", "DeleteExtension")}) == {"created": [], "updated": [], "deleted": ["1002"], "reset": []}
+
+
+def test_the_limits_themselves_pass():
+    wanted = items({"extension_id": "1" * 20, "extension_name": "x" * 255, "skill_group_ids": [0, 2 ** 63 - 1], "relation": ""},
+                   {"extension_id": "0", "extension_name": "Caf\u00e9 \U0001F4DE"})
+    assert [item.extension_id for item in wanted] == ["1" * 20, "0"]
