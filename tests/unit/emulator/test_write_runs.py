@@ -22,10 +22,9 @@ import time
 
 import pytest
 
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.client import Client
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.credential_types import CredentialSource, Credentials
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.endpoint import parse_endpoint
-from ansible_collections.tencentcloud.tccc.plugins.module_utils.reconcile import WriteFailed, check_items, reconcile
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._credential_sources import CredentialSource, Credentials
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import WriteFailed, check_items, reconcile
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import Client, parse_endpoint
 from ansible_collections.tencentcloud.tccc.tests.emulator.tccc_emulator.sample import SAMPLE, SAMPLE_SDK_APP_ID
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import Unpaced
 
