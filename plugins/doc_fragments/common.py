@@ -109,7 +109,9 @@ options:
     default: en-US
   timeout:
     description:
-      - Seconds to wait for the connection and for each answer, above 0 and at most 600.
+      - Seconds a request may take as a whole, from connecting to the last byte of the answer, above 0 and at most 600. A
+        server that keeps sending a byte now and then does not extend it. A read that runs out of time is retried like any
+        transient failure; a write that does may have been carried out, so the module reads the state again instead of resending it.
       - Answers larger than 8 MB are refused while they arrive (a page of 100 extensions is about 40 kB).
     type: float
     default: 15

@@ -29,9 +29,10 @@ extends_documentation_fragment:
 options:
   extension_id:
     description:
-      - The extension number.
-      - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number fails the
-        task before anything is sent.
+      - The extension number, 1 to 20 ASCII digits (V(0) to V(9)); checked as in M(tencentcloud.tccc.tccc_extensions), before
+        anything is sent.
+      - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number, a boolean
+        or a list fails the task before anything is sent.
     type: str
     required: true
   state:
@@ -43,17 +44,19 @@ options:
   extension_name:
     description:
       - The extension's display name. Required to create the extension; changes the name when different.
+      - At most 255 characters, without control characters (see M(tencentcloud.tccc.tccc_extensions) for where the limit comes from).
     type: str
   skill_group_ids:
     description:
       - The skill groups the extension belongs to, compared as a set (order and repeats do not matter). V([]) removes it from every
         skill group; omitted leaves them as they are.
+      - Each a number from 0 to 9223372036854775807 (the API's Integer is 64-bit); V(true) is not a number.
     type: list
     elements: int
   relation:
     description:
       - The email of the agent bound to the extension. V("") unbinds the agent; omitted leaves the binding as it is.
-      - The agent must exist in the instance.
+      - The agent must exist in the instance. Text without control characters.
     type: str
   reset_password:
     description:
@@ -72,6 +75,8 @@ notes:
   - A write whose answer is lost (timeout, dropped connection, server error) may or may not have been applied. The module reads
     the extension again and decides from what is there; it sends the write once more only when it was not applied. A lost answer
     to a password reset cannot be decided that way and fails the task.
+  - A create answered C(FailedOperation.DuplicatedAccount) is settled by reading, as M(tencentcloud.tccc.tccc_extensions) documents.
+  - A failed or stopped run reports RV(changed) and what it did (RV(created), RV(updated), RV(deleted), RV(reset)).
 seealso:
   - module: tencentcloud.tccc.tccc_extensions
   - module: tencentcloud.tccc.tccc_extension_info
@@ -112,9 +117,31 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether the extension was (or, in check mode, would be) created, changed, deleted or given a new password.
+  description:
+    - Whether the extension was (or, in check mode, would be) created, changed, deleted or given a new password.
+    - On failure, true when a write was applied before it, or when the failing write may have been (its answer was lost).
   returned: always
   type: bool
+created:
+  description: On failure, the extension's id when it was created before the failure (a stop, or a failed read after the write).
+  returned: on failure after the writes began
+  type: list
+  elements: str
+updated:
+  description: On failure, the extension's id when its name, skill groups or agent were changed before the failure.
+  returned: on failure after the writes began
+  type: list
+  elements: str
+deleted:
+  description: On failure, the extension's id when it was deleted before the failure.
+  returned: on failure after the writes began
+  type: list
+  elements: str
+reset:
+  description: On failure, the extension's id when its password was reset before the failure.
+  returned: on failure after the writes began
+  type: list
+  elements: str
 extension:
   description:
     - The extension as read after the change, with the same keys as one item of

@@ -17,8 +17,12 @@ description:
     instance so that they match O(extensions); with O(purge=true) it also deletes the extensions the list does not name.
   - One paged C(DescribeExtensions) listing reads the current state; only the differences are written, concurrently and paced at
     O(rate_limit) per API action, so 300 new extensions take about 15 seconds at the API's 20 requests per second.
-  - The first failed write stops further writes and fails the task, naming the extension and listing what was already done, so
-    running the task again finishes the job.
+  - The first failed write stops further writes and fails the task, naming the extension and listing what was already done
+    (RV(created), RV(updated), RV(deleted), RV(reset), and RV(changed) true when any write was applied), so running the task
+    again finishes the job. A run stopped by SIGINT or SIGTERM, or whose reading of the changed extensions after the writes fails,
+    reports the same.
+  - Every item is checked before any request; a bad one fails the task naming it (O(extensions[].extension_id) with its index) and
+    the fix.
   - M(tencentcloud.tccc.tccc_extension) does the same for one extension; a loop over it costs one module run per item.
 author:
   - tencentcloud.tccc maintainers (@tencentcloud)
@@ -39,9 +43,10 @@ options:
     suboptions:
       extension_id:
         description:
-          - The extension number.
-          - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number fails
-            the task before anything is sent.
+          - The extension number, 1 to 20 ASCII digits (V(0) to V(9)). An invisible character (such as U+200B pasted from a
+            spreadsheet) or a look-alike digit (a full-width one) fails the task before anything is sent, naming the character.
+          - Quote it in YAML, for example V("01002"), since unquoted C(01002) is the octal number 514. An id given as a number, a
+            boolean or a list fails the task before anything is sent.
         type: str
         required: true
       state:
@@ -53,17 +58,20 @@ options:
       extension_name:
         description:
           - The extension's display name. Required to create an extension; changes the name of one that exists when different.
+          - At most 255 characters, without control characters (a NUL, a line break). C(CreateExtension) documents no limit: 255 is
+            the limit of the emulator shipped in C(tests/emulator), which the collection holds to.
         type: str
       skill_group_ids:
         description:
           - The skill groups the extension belongs to, compared as a set (order and repeats do not matter). V([]) removes it from
             every skill group; omitted leaves them as they are.
+          - Each a number from 0 to 9223372036854775807 (the API's Integer is 64-bit); V(true) is not a number.
         type: list
         elements: int
       relation:
         description:
           - The email of the agent bound to the extension. V("") unbinds the agent; omitted leaves the binding as it is.
-          - The agent must exist in the instance.
+          - The agent must exist in the instance. Text without control characters.
         type: str
       reset_password:
         description:
@@ -74,6 +82,8 @@ options:
   purge:
     description:
       - Also delete every extension of the instance that O(extensions) does not name. The listing then reads the whole instance.
+      - These deletions start only once every item's calls have succeeded, so an item that fails (its checks, or its write) leaves
+        every other extension in place.
       - An item with O(extensions[].state=absent) contradicts this and is refused, and so is an empty O(extensions).
     type: bool
     default: false
@@ -89,6 +99,11 @@ notes:
   - A write whose answer is lost (timeout, dropped connection, server error) may or may not have been applied. The module reads
     the extension again and decides from what is there; it sends the write once more only when it was not applied. A lost answer
     to a password reset cannot be decided that way and fails the task.
+  - A create answered C(FailedOperation.DuplicatedAccount) means the extension was created meanwhile (by another run, or by the
+    worker of a killed one, which Ansible leaves running). The module reads it; when its fields are as the item asks (the fields
+    the item gives), it is counted in RV(created), since the run's plan was to create it; otherwise the task fails naming each
+    field that differs, and a rerun changes it to match. A delete answered C(InvalidParameterValue.AccountNotExist) counts as
+    deleted when the extension is gone.
 seealso:
   - module: tencentcloud.tccc.tccc_extension
   - module: tencentcloud.tccc.tccc_extension_info
@@ -134,11 +149,15 @@ EXAMPLES = r"""
 
 RETURN = r"""
 changed:
-  description: Whether any extension was (or, in check mode, would be) created, changed, deleted or given a new password.
+  description:
+    - Whether any extension was (or, in check mode, would be) created, changed, deleted or given a new password.
+    - On failure, true when a write was applied before it, or when the failing write may have been (its answer was lost).
   returned: always
   type: bool
 created:
-  description: The extensions created.
+  description:
+    - The extensions created. On failure (a write failure, a stop, a failed listing after the writes), those created before it;
+      likewise for RV(updated), RV(deleted) and RV(reset).
   returned: always
   type: list
   elements: str
@@ -216,8 +235,8 @@ request_id:
   returned: on failure, when the API answered
   type: str
 extension_id:
-  description: The extension whose write failed.
-  returned: when a write failed
+  description: The extension whose write (or registration read) failed.
+  returned: when a call for one extension failed
   type: str
   sample: "2002"
 """
