@@ -284,3 +284,50 @@ def test_a_write_slower_than_timeout_is_settled_by_reading(session):
     result = reconcile(pinned_client(session, retries=0, timeout=0.3), APP, items({"extension_id": "2001", "extension_name": "Desk"}),
                        include_registration=False)
     assert result["created"] == ["2001"]
+
+
+# The review's ambiguous writes: every write action, every fault that leaves open whether it was
+# applied, applied or not. None may be applied twice; a password reset is never resent.
+FAULTS = {
+    "drop": lambda call: call.drop(),
+    "HTTP 502": lambda call: call.http(502, "<html><title>502 Bad Gateway</title></html>"),
+    "InternalError": lambda call: call.error("InternalError", "internal error"),
+    "cut answer": lambda call: call.truncated(),
+}
+RENAMED = info("1001", "Lobby", [1000])
+# action: (the item, the listing before, the call, the listing when applied, when not, the outcome list)
+WRITES = {
+    "create": ({"extension_id": "2001", "extension_name": "Desk"}, [], lambda: create("2001", "Desk"), [info("2001", "Desk")], [], "created"),
+    "modify": ({"extension_id": "1001", "extension_name": "Lobby"}, [FRONT], lambda: modify("1001", "Lobby", [1000], ""), [RENAMED], [FRONT],
+               "updated"),
+    "delete": ({"extension_id": "1001", "state": "absent"}, [FRONT], lambda: delete("1001"), [], [FRONT], "deleted"),
+}
+
+
+@pytest.mark.parametrize("applied", [True, False], ids=["applied", "not applied"])
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_an_ambiguous_write_is_settled_by_reading_and_never_applied_twice(session, write, fault, applied):
+    item, before, call, when_applied, when_not, outcome = WRITES[write]
+    extension_id = item["extension_id"]
+    calls = [listing(before, [extension_id]), FAULTS[fault](call()), listing(when_applied if applied else when_not, [extension_id])]
+    if not applied:
+        calls.append(call().result())   # known not applied: sent once more, once
+    if write != "delete":
+        calls.append(listing(when_applied, [extension_id]))   # the facts of what changed
+    session.expect(*calls)
+    result = run(session, items(item))
+    assert result[outcome] == [extension_id] and result["changed"] is True
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_an_ambiguous_password_reset_is_never_resent(session, fault):
+    session.expect(listing([FRONT], ["1001"]), FAULTS[fault](reset("1001")))
+    with pytest.raises(WriteFailed) as caught:
+        run(session, items({"extension_id": "1001", "reset_password": True}))
+    assert "unknown whether the password was reset" in str(caught.value)
+    assert caught.value.to_result()["changed"] is True and caught.value.to_result()["reset"] == []
+
+
+def test_the_review_counted_at_least_21_ambiguous_write_scenarios():
+    assert len(WRITES) * len(FAULTS) * 2 + len(FAULTS) >= 21
