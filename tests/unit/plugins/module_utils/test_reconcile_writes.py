@@ -331,3 +331,67 @@ def test_an_ambiguous_password_reset_is_never_resent(session, fault):
 
 def test_the_review_counted_at_least_21_ambiguous_write_scenarios():
     assert len(WRITES) * len(FAULTS) * 2 + len(FAULTS) >= 21
+
+
+# The review's broken listings under purge: failing, short, repeated, lying about Total, malformed.
+# Whatever the listing says, purge deletes only what it listed and the items do not name, and
+# nothing when the listing fails: the pinned calls below hold no other DeleteExtension.
+SPARE = info("1003", "Spare")
+SALES_PLAIN = info("1002", "Sales")
+
+
+def page(number, infos, total=None, **extra):
+    fields = dict(Total=len(infos) if total is None else total, ExtensionList=infos, RequestId="req-page")
+    fields.update(extra)
+    return TcccCall("DescribeExtensions", {"SdkAppId": APP, "PageNumber": number, "PageSize": 100}).result(**fields)
+
+
+def failing(number, answer):
+    return answer(TcccCall("DescribeExtensions", {"SdkAppId": APP, "PageNumber": number, "PageSize": 100}))
+
+
+def renamed(number, value):
+    return dict(info(str(number), "Desk"), ExtensionId=value)
+
+
+HUNDRED = [info(str(4000 + number), "Desk") for number in range(100)]
+# name: (the listing's calls, the error code of the run, or None and what purge deleted)
+LISTINGS = {
+    "fails at once": ([failing(0, lambda call: call.error("InternalError.DBError"))], "InternalError.DBError"),
+    "fails on every retry": ([failing(0, lambda call: call.error("InternalError"))] * 3, "InternalError"),
+    "HTML 502 on every retry": ([failing(0, lambda call: call.http(502, "<html>Bad Gateway</html>"))] * 3, "HTTPError"),
+    "cut on every retry": ([failing(0, lambda call: call.truncated())] * 3, "ConnectionError"),
+    "second page fails": ([page(0, HUNDRED, 103)] + [failing(1, lambda call: call.drop())] * 3, "ConnectionError"),
+    "short: Total 3, one listed": ([page(0, [SPARE], 3)], "ConfigError"),
+    "repeated page": ([page(0, [SPARE], 250), page(1, [SPARE], 250)], "ConfigError"),
+    "empty list, Total 3": ([page(0, [], 3)], "ConfigError"),
+    "ExtensionList null": ([page(0, None, 3)], "ConfigError"),
+    "Total negative": ([page(0, [FRONT, SALES_PLAIN, SPARE], -1)], "BadResponse"),
+    "ExtensionList an object": ([page(0, {"ExtensionId": "1003"}, 1)], "BadResponse"),
+    "an entry without ExtensionId": ([page(0, [FRONT, SALES_PLAIN, {"ExtensionName": "Ghost"}], 3)], "BadResponse"),
+    "malformed skill groups": ([page(0, [FRONT, SALES_PLAIN, dict(SPARE, SkillGroupId="1,x")], 3)], "BadResponse"),
+    "Total too low": ([page(0, [FRONT, SALES_PLAIN, SPARE], 1)], ["1003"]),
+    "Total too high, then empty": ([page(0, [FRONT, SALES_PLAIN, SPARE], 150), page(1, [], 150)], ["1003"]),
+    "repeated entries": ([page(0, [SPARE, FRONT, SPARE, SALES_PLAIN, FRONT], 3)], ["1003"]),
+    "ids as numbers": ([page(0, [renamed(1001, 1001), renamed(1002, 1002), renamed(1003, 1003)], 3)], ["1003"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LISTINGS))
+def test_a_broken_listing_never_makes_purge_delete_a_wanted_extension(session, case):
+    calls, outcome = LISTINGS[case]
+    session.expect(*calls)
+    if isinstance(outcome, list):
+        session.expect(*[delete(extension_id).result() for extension_id in outcome])
+    wanted = items({"extension_id": "1001"}, {"extension_id": "1002"}, purge=True)
+    if isinstance(outcome, list):
+        assert run(session, wanted, purge=True)["deleted"] == outcome
+        return
+    with pytest.raises(Exception) as caught:
+        run(session, wanted, purge=True)
+    assert getattr(caught.value, "code", None) == outcome, repr(caught.value)
+    assert "DeleteExtension" not in session.actions()
+
+
+def test_the_review_counted_at_least_15_broken_listings():
+    assert len(LISTINGS) >= 15
