@@ -58,7 +58,7 @@ options:
       extension_name:
         description:
           - The extension's display name. Required to create an extension; changes the name of one that exists when different.
-          - At most 255 characters, without control characters (a NUL, a line break). C(CreateExtension) documents no limit: 255 is
+          - At most 255 characters, without control characters (a NUL, a line break). C(CreateExtension) documents no limit; 255 is
             the limit of the emulator shipped in C(tests/emulator), which the collection holds to.
         type: str
       skill_group_ids:

@@ -217,8 +217,8 @@ def test_a_failed_write_after_others_reports_changed_and_what_was_done(session):
 
 def test_a_failing_listing_after_the_writes_keeps_the_record(session):
     # Before, a failure of the final read lost what the writes had done: a bare error, changed false.
-    session.expect(listing([FRONT], ["1001", "2001"]), unordered(modify("1001", "Lobby", [1000], "").result(),
-                                                                  create("2001", "Desk").result()),
+    writes = unordered(modify("1001", "Lobby", [1000], "").result(), create("2001", "Desk").result())
+    session.expect(listing([FRONT], ["1001", "2001"]), writes,
                    TcccCall("DescribeExtensions", {"SdkAppId": APP, "PageNumber": 0, "PageSize": 100, "ExtensionIds": ["1001", "2001"]})
                    .error("InternalError.DBError", "db down", "req-3"))
     with pytest.raises(WriteFailed) as caught:
