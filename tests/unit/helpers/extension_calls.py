@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import APP
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import TcccCall, unordered
 
-APP = 1400000000
 SECRET_ID = "AKIDwrites00000000000000000000000000"
 SECRET_KEY = "writes-secret-key-never-shown-42"
 DOMAIN = "%d.tccc.qcloud.com" % APP

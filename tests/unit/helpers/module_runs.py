@@ -4,7 +4,7 @@
 
     from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 
-    # tccc: the fixture of tests/unit/plugins/modules/conftest.py, isolate() plus assert_is_done():
+    # tccc: the fixture of tests/unit/conftest.py, isolate() plus assert_is_done():
     # a PinnedSession every Client of the run sends through.
     def test_something(tccc, capsys):
         tccc.expect(TcccCall("DescribeExtensions", {...}).result(...))

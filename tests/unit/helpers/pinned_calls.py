@@ -55,10 +55,10 @@ import requests
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._credential_sources import CredentialSource, Credentials
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import Client, parse_endpoint
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import NOW
 
 SECRET_ID = "AKIDpinned000000000000000000000000"
 SECRET_KEY = "pinned-secret-key-0123456789abcdef"
-NOW = 1706400000
 
 
 class Request:

@@ -10,7 +10,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import http.server
 import json
 import os
 import pathlib
@@ -30,6 +29,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credenti
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credentials as creds_mod
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._credentials import CredentialSource, Credentials, metadata_get, resolve_credentials
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, ConfigError
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import reply
 
 NOW = 1706400000.0
 # Every secret key and token below contains this marker, so one check finds any leak.
@@ -897,27 +897,14 @@ def test_defaults_match_the_documented_table():
 
 # ---------------------------------------------------------------- the real metadata GET, against a local server
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the name http.server dispatches to
-        body = json.dumps(dict(ROLE, Code="Success", ExpiredTime=int(NOW) + 7200)).encode()
-        status = 200 if self.path.endswith("/ops") else 404
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+def _metadata(request):
+    body = json.dumps(dict(ROLE, Code="Success", ExpiredTime=int(NOW) + 7200)).encode()
+    reply(request, 200 if request.path.endswith("/ops") else 404, body)
 
 
 @pytest.fixture
-def metadata_server():
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def metadata_server(local_server):
+    return local_server(_metadata).endpoint
 
 
 def test_metadata_get_ignores_proxy_settings(metadata_server, monkeypatch):

@@ -7,10 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import http.server
+import collections
 import json
 import os
-import threading
 import time
 
 import pytest
@@ -18,9 +17,9 @@ import pytest
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as common
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client_mod
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import APP, reply
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import isolate, run_main
 
-APP = 1400000000
 SECRET_ID = "AKIDstub00000000000000000000000000"
 SECRET_KEY = "Zq-stub-secret-key-0123456789"
 # Planted in the malformed answers: none may show up anywhere in a result.
@@ -64,97 +63,64 @@ def raw(status, body, content_type="application/json", **headers):
                 headers=headers)
 
 
-# (name, where the answer goes: list / one / sts, the answer, what the run gives: an error code or "ok")
-CASES = [("DescribeExtension cut at %d" % cut, "one", raw(200, ONE[:cut]), "BadResponse") for cut in (1, 20, 40, 60, 75, len(ONE) - 2)]
-CASES += [("AssumeRole cut at %d" % cut, "sts", raw(200, STS[:cut]), "ConfigError") for cut in (30, 60, 120, len(STS) - 2)]
+# Each case: its name, where the answer goes (target: list, one or sts), the answer, and what the run
+# gives (expected: an error code, or "ok").
+Case = collections.namedtuple("Case", "name target answer expected")
+
+CASES = [Case("DescribeExtension cut at %d" % cut, "one", raw(200, ONE[:cut]), "BadResponse") for cut in (1, 20, 40, 60, 75, len(ONE) - 2)]
+CASES += [Case("AssumeRole cut at %d" % cut, "sts", raw(200, STS[:cut]), "ConfigError") for cut in (30, 60, 120, len(STS) - 2)]
 CASES += [
-    ("HTML 502 page", "list", raw(502, HTML, "text/html"), "HTTPError"),
-    ("HTML 200 page", "one", raw(200, HTML, "text/html"), "BadResponse"),
-    ("binary", "one", raw(200, os.urandom(200) + PASSWORD.encode() + b"\xff" + TOKEN.encode()), "BadResponse"),
-    ("empty 200", "list", raw(200, b""), "BadResponse"),
-    ("empty 500", "list", raw(500, b""), "HTTPError"),
-    ("204 no content", "list", raw(204, b""), "BadResponse"),
-    ("302 redirect", "list", raw(302, b"<html>moved</html>", "text/html", Location="http://127.0.0.1:9/"), "BadResponse"),
-    ("JSON array", "list", raw(200, [PASSWORD]), "BadResponse"),
-    ("JSON null", "list", raw(200, b"null"), "BadResponse"),
-    ("Response a string", "list", raw(200, {"Response": TOKEN}), "BadResponse"),
-    ("500 without Error", "one", raw(500, one()), "HTTPError"),
-    ("no Response", "one", raw(200, {"Password": PASSWORD, "Token": TOKEN}), "BadResponse"),
-    ("Error not an object", "list", raw(200, {"Response": {"Error": TOKEN}}), "BadResponse"),
-    ("Error fields of the wrong type", "list", raw(200, {"Response": {"Error": {"Code": 5, "Message": [TOKEN]}, "RequestId": "not an id " + TOKEN}}),
-     "UnknownError"),
-    ("ExtensionList a string", "list", raw(200, page(items="1001")), "BadResponse"),
-    ("ExtensionList an object", "list", raw(200, page(items={"ExtensionId": "1001"})), "BadResponse"),
-    ("Total not a number", "list", raw(200, page(total="many")), "BadResponse"),
-    ("superscript skill group", "list", raw(200, page([info(SkillGroupId="1000,1²")])), "BadResponse"),
-    ("numeric OutboundProxy", "one", raw(200, one(OutboundProxy=5061)), "BadResponse"),
-    ("numeric Transport", "one", raw(200, one(Transport=17)), "BadResponse"),
-    ("superscript proxy port", "one", raw(200, one(OutboundProxy="sip.example:5²")), "BadResponse"),
-    ("numeric Password", "one", raw(200, one(Password=12345678901234)), "BadResponse"),
-    ("deeply nested JSON", "list", raw(200, b'{"Response": ' + b"[" * 100000 + b"]" * 100000 + b"}"), "BadResponse"),
-    ("invalid UTF-8", "list", raw(200, b'{"Response": {"Total": 0, "X": "\xff\xfe"}}'), "BadResponse"),
-    ("UTF-16 JSON", "list", raw(200, json.dumps(page()).encode("utf-16")), "BadResponse"),
-    ("9 MB body", "list", raw(200, b'{"Response": {"Pad": "' + b" " * (9 * 1024 * 1024) + b'"}}'), "BadResponse"),
-    ("400 MB announced", "list", raw(200, b'{"Response": {', **{"Content-Length": str(400 * 1024 * 1024)}), "BadResponse"),
-    ("Total as a string", "list", raw(200, page(total="1")), "ok"),
-    ("numeric ExtensionId", "list", raw(200, page([info(1001)])), "ok"),
-    ("huge Total, PageNumber ignored", "list", raw(200, page(total=10 ** 9)), "ok"),
+    Case("HTML 502 page", "list", raw(502, HTML, "text/html"), "HTTPError"),
+    Case("HTML 200 page", "one", raw(200, HTML, "text/html"), "BadResponse"),
+    Case("binary", "one", raw(200, os.urandom(200) + PASSWORD.encode() + b"\xff" + TOKEN.encode()), "BadResponse"),
+    Case("empty 200", "list", raw(200, b""), "BadResponse"),
+    Case("empty 500", "list", raw(500, b""), "HTTPError"),
+    Case("204 no content", "list", raw(204, b""), "BadResponse"),
+    Case("302 redirect", "list", raw(302, b"<html>moved</html>", "text/html", Location="http://127.0.0.1:9/"), "BadResponse"),
+    Case("JSON array", "list", raw(200, [PASSWORD]), "BadResponse"),
+    Case("JSON null", "list", raw(200, b"null"), "BadResponse"),
+    Case("Response a string", "list", raw(200, {"Response": TOKEN}), "BadResponse"),
+    Case("500 without Error", "one", raw(500, one()), "HTTPError"),
+    Case("no Response", "one", raw(200, {"Password": PASSWORD, "Token": TOKEN}), "BadResponse"),
+    Case("Error not an object", "list", raw(200, {"Response": {"Error": TOKEN}}), "BadResponse"),
+    Case("Error fields of the wrong type", "list", raw(200, {"Response": {"Error": {"Code": 5, "Message": [TOKEN]}, "RequestId": "not an id " + TOKEN}}),
+         "UnknownError"),
+    Case("ExtensionList a string", "list", raw(200, page(items="1001")), "BadResponse"),
+    Case("ExtensionList an object", "list", raw(200, page(items={"ExtensionId": "1001"})), "BadResponse"),
+    Case("Total not a number", "list", raw(200, page(total="many")), "BadResponse"),
+    Case("superscript skill group", "list", raw(200, page([info(SkillGroupId="1000,1²")])), "BadResponse"),
+    Case("numeric OutboundProxy", "one", raw(200, one(OutboundProxy=5061)), "BadResponse"),
+    Case("numeric Transport", "one", raw(200, one(Transport=17)), "BadResponse"),
+    Case("superscript proxy port", "one", raw(200, one(OutboundProxy="sip.example:5²")), "BadResponse"),
+    Case("numeric Password", "one", raw(200, one(Password=12345678901234)), "BadResponse"),
+    Case("deeply nested JSON", "list", raw(200, b'{"Response": ' + b"[" * 100000 + b"]" * 100000 + b"}"), "BadResponse"),
+    Case("invalid UTF-8", "list", raw(200, b'{"Response": {"Total": 0, "X": "\xff\xfe"}}'), "BadResponse"),
+    Case("UTF-16 JSON", "list", raw(200, json.dumps(page()).encode("utf-16")), "BadResponse"),
+    Case("9 MB body", "list", raw(200, b'{"Response": {"Pad": "' + b" " * (9 * 1024 * 1024) + b'"}}'), "BadResponse"),
+    Case("400 MB announced", "list", raw(200, b'{"Response": {', **{"Content-Length": str(400 * 1024 * 1024)}), "BadResponse"),
+    Case("Total as a string", "list", raw(200, page(total="1")), "ok"),
+    Case("numeric ExtensionId", "list", raw(200, page([info(1001)])), "ok"),
+    Case("huge Total, PageNumber ignored", "list", raw(200, page(total=10 ** 9)), "ok"),
 ]
 
 
-class Stub:
-    """Answers each request by its case: the SdkAppId (or the AssumeRole session name) is APP + the case's index."""
-
-    def __init__(self):
-        stub = self
-        self.listings = 0
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):  # pylint: disable=invalid-name
-                params = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                action = self.headers["X-TC-Action"]
-                if action == "AssumeRole":
-                    index, where = int(params["RoleSessionName"].split("-")[1]), "sts"
-                else:
-                    index, where = params["SdkAppId"] - APP, "list" if action == "DescribeExtensions" else "one"
-                    stub.listings += action == "DescribeExtensions"
-                name, target, answer, expected = CASES[index]
-                if target != where:
-                    answer = raw(200, page() if where == "list" else one(Password="default-sip-pw-0") if where == "one" else STS)
-                self.send_response(answer["status"])
-                self.send_header("Content-Type", answer["content_type"])
-                headers = dict(answer["headers"])
-                self.send_header("Content-Length", headers.pop("Content-Length", str(len(answer["body"]))))
-                for header, value in headers.items():
-                    self.send_header(header, value)
-                self.send_header("Connection", "close")
-                self.close_connection = True
-                self.end_headers()
-                try:
-                    self.wfile.write(answer["body"])
-                except OSError:
-                    pass  # the client hung up on an answer too large
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.endpoint = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def answer(request):
+    """Answer each request by its case: the SdkAppId (or the AssumeRole session name) is APP + the case's index."""
+    params = json.loads(request.rfile.read(int(request.headers["Content-Length"])))
+    action = request.headers["X-TC-Action"]
+    if action == "AssumeRole":
+        index, where = int(params["RoleSessionName"].split("-")[1]), "sts"
+    else:
+        index, where = params["SdkAppId"] - APP, "list" if action == "DescribeExtensions" else "one"
+    given = CASES[index].answer
+    if CASES[index].target != where:
+        given = raw(200, page() if where == "list" else one(Password="default-sip-pw-0") if where == "one" else STS)
+    reply(request, given["status"], given["body"], given["content_type"], given["headers"], close=True)
 
 
-@pytest.fixture(scope="module")
-def stub():
-    server = Stub()
-    yield server
-    server.close()
+@pytest.fixture
+def stub(local_server):
+    return local_server(answer, protocol_version="HTTP/1.1")
 
 
 @pytest.fixture
@@ -169,9 +135,9 @@ def test_the_table_is_large_enough():
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("index", range(len(CASES)), ids=[case[0] for case in CASES])
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[case.name for case in CASES])
 def test_a_malformed_answer_gives_a_clean_result(stub, isolated, capsys, index):
-    name, target, dummy, expected = CASES[index]
+    name, target, expected = CASES[index].name, CASES[index].target, CASES[index].expected
     args = dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, sdk_app_id=APP + index, endpoint=stub.endpoint, retries=0, timeout=5,
                 include_registration=target != "list" or expected != "ok")
     if target == "sts":

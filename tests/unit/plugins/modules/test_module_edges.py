@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import http.server
 import socket
 import threading
 
@@ -20,6 +19,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils._base import run
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import TransportError
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._reconcile import WriteModule
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import parse_endpoint
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import reply
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import Unpaced
 from ansible_collections.tencentcloud.tccc.tests.unit.plugins.modules.test_tccc_extension_info import keys, listing, run
@@ -70,32 +70,6 @@ def test_quoted_ids_bring_no_warning(tccc, capsys):
     assert not [text for text in warning_texts(result) if "arrived as" in text]
 
 
-class _Server:
-    """A local server on 127.0.0.1 (or ::1) whose handler is ``handle(request_handler)``."""
-
-    def __init__(self, handle, family=socket.AF_INET, host="127.0.0.1"):
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # pylint: disable=invalid-name
-                handle(self)
-
-            def log_message(self, *args):
-                pass
-
-        class Server(http.server.ThreadingHTTPServer):
-            address_family = family
-            daemon_threads = True
-
-        self.httpd = Server((host, 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.host = "[%s]:%d" % (host, self.port) if ":" in host else "%s:%d" % (host, self.port)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def _client(endpoint):
     credentials = CredentialSource(Credentials("AKIDedges0000000000000000000000000", "edges-secret-key-000000000000"))
     return client_mod.Client(credentials, parse_endpoint(endpoint), retries=0, timeout=5, rate_limit=0,
@@ -104,12 +78,7 @@ def _client(endpoint):
 
 def _ok(handler):
     handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-    body = b'{"Response": {"RequestId": "r"}}'
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
+    reply(handler, 200, b'{"Response": {"RequestId": "r"}}')
 
 
 def _ipv6_loopback():
@@ -122,19 +91,16 @@ def _ipv6_loopback():
 
 
 @pytest.mark.parametrize("family, host", [(socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")])
-def test_an_endpoint_without_scheme_that_speaks_plain_http_is_named_as_such(family, host):
+def test_an_endpoint_without_scheme_that_speaks_plain_http_is_named_as_such(local_server, family, host):
     if family == socket.AF_INET6 and not _ipv6_loopback():
         pytest.skip("no IPv6 loopback here")
-    server = _Server(_ok, family, host)
-    try:
-        with pytest.raises(TransportError) as caught:
-            _client(server.host).call("DescribeExtension", {})
-        assert caught.value.code == "TLSError"
-        assert "does not speak HTTPS" in str(caught.value) and "write http://%s" % server.host in str(caught.value)
-        assert "certificate chain" not in str(caught.value)
-        assert _client("http://" + server.host).call("DescribeExtension", {}) == {"RequestId": "r"}
-    finally:
-        server.close()
+    server = local_server(_ok, host)
+    with pytest.raises(TransportError) as caught:
+        _client(server.host).call("DescribeExtension", {})
+    assert caught.value.code == "TLSError"
+    assert "does not speak HTTPS" in str(caught.value) and "write http://%s" % server.host in str(caught.value)
+    assert "certificate chain" not in str(caught.value)
+    assert _client("http://" + server.host).call("DescribeExtension", {}) == {"RequestId": "r"}
 
 
 def _streaming(total, announce=None):
@@ -163,10 +129,10 @@ def _streaming(total, announce=None):
 
 
 @pytest.mark.parametrize("announce", [None, 400 * 1024 * 1024])
-def test_an_answer_larger_than_the_cap_is_refused_while_it_streams_in(announce):
+def test_an_answer_larger_than_the_cap_is_refused_while_it_streams_in(local_server, announce):
     # 400 MB: before, the whole body was read into memory (1.26 GB of it for a 400 MB answer).
     handle, sent = _streaming(400 * 1024 * 1024, announce)
-    server = _Server(handle)
+    server = local_server(handle)
     try:
         with pytest.raises(TransportError) as caught:
             _client("http://" + server.host).call("DescribeExtension", {})
@@ -260,10 +226,10 @@ def _trickling(stop, headers_first):
 
 
 @pytest.mark.parametrize("headers_first", [False, True], ids=["headers trickle", "body trickles"])
-def test_timeout_bounds_the_whole_answer_not_each_socket_wait(headers_first):
+def test_timeout_bounds_the_whole_answer_not_each_socket_wait(local_server, headers_first):
     # Before, timeout bounded each socket wait: a byte every 0.5 s held a request for minutes.
     stop = threading.Event()
-    server = _Server(_trickling(stop, headers_first))
+    server = local_server(_trickling(stop, headers_first))
     outcome = {}
 
     def call():

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
+
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension
@@ -23,37 +25,46 @@ def fields(name, groups, relation):
     return {"extension_name": name, "skill_group_ids": list(groups), "relation": relation}
 
 
-# Each case: the extension before, the module's arguments, the writes of a real run (fresh calls each
-# time), the extension after (None: gone), and the diff.
+# A case of the four forms: the extension before, the module's arguments, the writes of a real run
+# (fresh calls each time), the extension after (None: gone), and the diff's two sides.
+Case = collections.namedtuple("Case", "before args writes after diff_before diff_after")
+
 CASES = {
-    "create": ([], dict(extension_id="2001", extension_name="Desk", skill_group_ids=[1001, 1000, 1001], relation="bob@example.com"),
-               lambda: [create("2001", "Desk", [1000, 1001], "bob@example.com").result()],
-               info("2001", "Desk", [1000, 1001], "bob@example.com"),
-               ({}, fields("Desk", [1000, 1001], "bob@example.com"))),
-    "rename": ([FRONT], dict(extension_id="1001", extension_name="Lobby"),
-               lambda: [modify("1001", "Lobby", [1000], "alice@example.com").result()],
-               info("1001", "Lobby", [1000], "alice@example.com"),
-               (FRONT_FIELDS, fields("Lobby", [1000], "alice@example.com"))),
-    "bind another agent": ([FRONT], dict(extension_id="1001", relation="bob@example.com"),
-                           lambda: [modify("1001", "Front desk", [1000], "bob@example.com").result()],
-                           info("1001", "Front desk", [1000], "bob@example.com"),
-                           (FRONT_FIELDS, fields("Front desk", [1000], "bob@example.com"))),
-    "unbind": ([FRONT], dict(extension_id="1001", relation=""),
-               lambda: [modify("1001", "Front desk", [1000], "").result()],
-               info("1001", "Front desk", [1000], ""),
-               (FRONT_FIELDS, fields("Front desk", [1000], ""))),
-    "skill groups": ([FRONT], dict(extension_id="1001", skill_group_ids=[1002, 1001]),
-                     lambda: [modify("1001", "Front desk", [1001, 1002], "alice@example.com").result()],
-                     info("1001", "Front desk", [1001, 1002], "alice@example.com"),
-                     (FRONT_FIELDS, fields("Front desk", [1001, 1002], "alice@example.com"))),
-    "clear skill groups": ([FRONT], dict(extension_id="1001", skill_group_ids=[]),
-                           lambda: [modify("1001", "Front desk", [], "alice@example.com").result()],
-                           info("1001", "Front desk", [], "alice@example.com"),
-                           (FRONT_FIELDS, fields("Front desk", [], "alice@example.com"))),
-    "delete": ([FRONT], dict(extension_id="1001", state="absent"),
-               lambda: [delete("1001").result()],
-               None,
-               (FRONT_FIELDS, {})),
+    "create": Case(
+        before=[], args=dict(extension_id="2001", extension_name="Desk", skill_group_ids=[1001, 1000, 1001], relation="bob@example.com"),
+        writes=lambda: [create("2001", "Desk", [1000, 1001], "bob@example.com").result()],
+        after=info("2001", "Desk", [1000, 1001], "bob@example.com"),
+        diff_before={}, diff_after=fields("Desk", [1000, 1001], "bob@example.com")),
+    "rename": Case(
+        before=[FRONT], args=dict(extension_id="1001", extension_name="Lobby"),
+        writes=lambda: [modify("1001", "Lobby", [1000], "alice@example.com").result()],
+        after=info("1001", "Lobby", [1000], "alice@example.com"),
+        diff_before=FRONT_FIELDS, diff_after=fields("Lobby", [1000], "alice@example.com")),
+    "bind another agent": Case(
+        before=[FRONT], args=dict(extension_id="1001", relation="bob@example.com"),
+        writes=lambda: [modify("1001", "Front desk", [1000], "bob@example.com").result()],
+        after=info("1001", "Front desk", [1000], "bob@example.com"),
+        diff_before=FRONT_FIELDS, diff_after=fields("Front desk", [1000], "bob@example.com")),
+    "unbind": Case(
+        before=[FRONT], args=dict(extension_id="1001", relation=""),
+        writes=lambda: [modify("1001", "Front desk", [1000], "").result()],
+        after=info("1001", "Front desk", [1000], ""),
+        diff_before=FRONT_FIELDS, diff_after=fields("Front desk", [1000], "")),
+    "skill groups": Case(
+        before=[FRONT], args=dict(extension_id="1001", skill_group_ids=[1002, 1001]),
+        writes=lambda: [modify("1001", "Front desk", [1001, 1002], "alice@example.com").result()],
+        after=info("1001", "Front desk", [1001, 1002], "alice@example.com"),
+        diff_before=FRONT_FIELDS, diff_after=fields("Front desk", [1001, 1002], "alice@example.com")),
+    "clear skill groups": Case(
+        before=[FRONT], args=dict(extension_id="1001", skill_group_ids=[]),
+        writes=lambda: [modify("1001", "Front desk", [], "alice@example.com").result()],
+        after=info("1001", "Front desk", [], "alice@example.com"),
+        diff_before=FRONT_FIELDS, diff_after=fields("Front desk", [], "alice@example.com")),
+    "delete": Case(
+        before=[FRONT], args=dict(extension_id="1001", state="absent"),
+        writes=lambda: [delete("1001").result()],
+        after=None,
+        diff_before=FRONT_FIELDS, diff_after={}),
 }
 
 
@@ -64,35 +75,35 @@ def run(args, capsys, check_mode=False):
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("check_mode", [False, True], ids=["change", "change in check mode"])
 def test_change(tccc, capsys, case, check_mode):
-    before, args, writes, after, (diff_before, diff_after) = CASES[case]
-    extension_id = args["extension_id"]
-    tccc.expect(listing(before, [extension_id]))
+    given = CASES[case]
+    extension_id = given.args["extension_id"]
+    tccc.expect(listing(given.before, [extension_id]))
     if not check_mode:
-        tccc.expect(*writes())
-        if after is not None:
-            tccc.expect(listing([after], [extension_id]))
-    result = run(args, capsys, check_mode)
+        tccc.expect(*given.writes())
+        if given.after is not None:
+            tccc.expect(listing([given.after], [extension_id]))
+    result = run(given.args, capsys, check_mode)
     assert result["changed"] is True
-    assert result["diff"] == {"before": diff_before, "after": diff_after}
-    if after is None:
+    assert result["diff"] == {"before": given.diff_before, "after": given.diff_after}
+    if given.after is None:
         assert result["extension"] == {}
     else:
         shown = result["extension"]
         assert (shown["extension_id"], shown["extension_name"], shown["skill_group_ids"], shown["relation"]) == (
-            extension_id, diff_after["extension_name"], diff_after["skill_group_ids"], diff_after["relation"])
-    assert [request.action for request in tccc.received][1:] == ([] if check_mode else [call.action for call in writes()] + (
-        [] if after is None else ["DescribeExtensions"]))
+            extension_id, given.diff_after["extension_name"], given.diff_after["skill_group_ids"], given.diff_after["relation"])
+    assert [request.action for request in tccc.received][1:] == ([] if check_mode else [call.action for call in given.writes()] + (
+        [] if given.after is None else ["DescribeExtensions"]))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("check_mode", [False, True], ids=["no change", "no change in check mode"])
 def test_no_change(tccc, capsys, case, check_mode):
-    _before, args, _writes, after, (_diff_before, diff_after) = CASES[case]
-    tccc.expect(listing([] if after is None else [after], [args["extension_id"]]))
-    result = run(args, capsys, check_mode)
+    given = CASES[case]
+    tccc.expect(listing([] if given.after is None else [given.after], [given.args["extension_id"]]))
+    result = run(given.args, capsys, check_mode)
     assert result["changed"] is False
-    assert result["diff"] == {"before": diff_after, "after": diff_after}
-    assert result["extension"] == ({} if after is None else result["extension"]) and tccc.actions() == ["DescribeExtensions"]
+    assert result["diff"] == {"before": given.diff_after, "after": given.diff_after}
+    assert result["extension"] == ({} if given.after is None else result["extension"]) and tccc.actions() == ["DescribeExtensions"]
 
 
 @pytest.mark.parametrize("check_mode", [False, True], ids=["change", "change in check mode"])

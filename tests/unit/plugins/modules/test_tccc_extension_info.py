@@ -15,13 +15,13 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as redaction
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _pacing as ratelimit
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extension_info
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import APP
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import TcccCall, unordered
 
 SECRET_ID = "AKIDmodule0000000000000000000000000"
 SECRET_KEY = "module-secret-key-never-shown-42"
 TOKEN = "module-session-token-never-shown-42"
-APP = 1400000000
 IDS = ["1001", "1002", "1003"]
 
 

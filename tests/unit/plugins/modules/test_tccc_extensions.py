@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import json
 
 import pytest
@@ -35,28 +36,30 @@ def new_items():
     return [{"extension_id": ext["ExtensionId"], "extension_name": ext["ExtensionName"], "skill_group_ids": [1002]} for ext in NEW]
 
 
-# Each case: the module's arguments, the listing before (with the ids it asks for; None: the whole
-# instance), the writes of a real run (fresh calls each time, in any order), the listing after, the
-# ids reported per outcome, and the ids of the listing of the changed extensions after the writes.
+# A case of the four forms: the module's arguments, the listing before and the ids it asks for (None:
+# the whole instance), the writes of a real run (fresh calls each time, in any order), the listing
+# after, the ids reported per outcome, and the ids listed again after the writes (the changed ones).
+Case = collections.namedtuple("Case", "args before listed_ids writes after done changed_ids")
+
 CASES = {
-    "create three": (
-        dict(extensions=new_items() + [{"extension_id": "1001"}]),
-        [FRONT], ["2001", "2002", "2003", "1001"],
-        lambda: [create(ext["ExtensionId"], ext["ExtensionName"], [1002]).result() for ext in NEW],
-        NEW + [FRONT], dict(created=["2001", "2002", "2003"]), ["2001", "2002", "2003"]),
-    "modify two, delete one": (
-        dict(extensions=[{"extension_id": "1001", "relation": ""}, {"extension_id": "1002", "extension_name": "Sales desk"},
-                         {"extension_id": "1003", "state": "absent"}]),
-        [FRONT, SALES, SPARE], ["1001", "1002", "1003"],
-        lambda: [modify("1001", "Front desk", [1000], "").result(), modify("1002", "Sales desk", [1001], "").result(),
-                 delete("1003").result()],
-        [info("1001", "Front desk", [1000]), info("1002", "Sales desk", [1001])], dict(updated=["1001", "1002"], deleted=["1003"]),
-        ["1001", "1002"]),
-    "purge": (
-        dict(extensions=[{"extension_id": "1002"}], purge=True),
-        [FRONT, SALES, SPARE], None,
-        lambda: [delete("1001").result(), delete("1003").result()],
-        [SALES], dict(deleted=["1001", "1003"]), []),
+    "create three": Case(
+        args=dict(extensions=new_items() + [{"extension_id": "1001"}]),
+        before=[FRONT], listed_ids=["2001", "2002", "2003", "1001"],
+        writes=lambda: [create(ext["ExtensionId"], ext["ExtensionName"], [1002]).result() for ext in NEW],
+        after=NEW + [FRONT], done=dict(created=["2001", "2002", "2003"]), changed_ids=["2001", "2002", "2003"]),
+    "modify two, delete one": Case(
+        args=dict(extensions=[{"extension_id": "1001", "relation": ""}, {"extension_id": "1002", "extension_name": "Sales desk"},
+                              {"extension_id": "1003", "state": "absent"}]),
+        before=[FRONT, SALES, SPARE], listed_ids=["1001", "1002", "1003"],
+        writes=lambda: [modify("1001", "Front desk", [1000], "").result(), modify("1002", "Sales desk", [1001], "").result(),
+                        delete("1003").result()],
+        after=[info("1001", "Front desk", [1000]), info("1002", "Sales desk", [1001])],
+        done=dict(updated=["1001", "1002"], deleted=["1003"]), changed_ids=["1001", "1002"]),
+    "purge": Case(
+        args=dict(extensions=[{"extension_id": "1002"}], purge=True),
+        before=[FRONT, SALES, SPARE], listed_ids=None,
+        writes=lambda: [delete("1001").result(), delete("1003").result()],
+        after=[SALES], done=dict(deleted=["1001", "1003"]), changed_ids=[]),
 }
 
 
@@ -71,25 +74,25 @@ def outcomes(**given):
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("check_mode", [False, True], ids=["change", "change in check mode"])
 def test_change(tccc, capsys, case, check_mode):
-    args, before, ids, writes, after, done, changed_ids = CASES[case]
-    tccc.expect(listing(before, ids))
+    given = CASES[case]
+    tccc.expect(listing(given.before, given.listed_ids))
     if not check_mode:
-        tccc.expect(unordered(*writes()))
-        if changed_ids:
-            tccc.expect(listing([ext for ext in after if ext["ExtensionId"] in changed_ids], changed_ids))
-    result = run(args, capsys, check_mode)
+        tccc.expect(unordered(*given.writes()))
+        if given.changed_ids:
+            tccc.expect(listing([ext for ext in given.after if ext["ExtensionId"] in given.changed_ids], given.changed_ids))
+    result = run(given.args, capsys, check_mode)
     assert result["changed"] is True
-    assert dict((key, result[key]) for key in ("created", "updated", "deleted", "reset")) == outcomes(**done)
-    touched = set(sum(done.values(), []))
-    before_by_id = dict((ext["ExtensionId"], fields(ext)) for ext in before)
-    after_by_id = dict((ext["ExtensionId"], fields(ext)) for ext in after)
+    assert dict((key, result[key]) for key in ("created", "updated", "deleted", "reset")) == outcomes(**given.done)
+    touched = set(sum(given.done.values(), []))
+    before_by_id = dict((ext["ExtensionId"], fields(ext)) for ext in given.before)
+    after_by_id = dict((ext["ExtensionId"], fields(ext)) for ext in given.after)
     assert result["diff"] == {"before": dict((id_, f) for id_, f in before_by_id.items() if id_ in touched),
                               "after": dict((id_, f) for id_, f in after_by_id.items() if id_ in touched)}
-    listed = [item["extension_id"] for item in args["extensions"] if item.get("state") != "absent"]
+    listed = [item["extension_id"] for item in given.args["extensions"] if item.get("state") != "absent"]
     assert [ext["extension_id"] for ext in result["extensions"]] == listed
     assert [fields_of(ext) for ext in result["extensions"]] == [after_by_id[id_] for id_ in listed]
     sent_writes = [action for action in tccc.actions() if action != "DescribeExtensions"]
-    assert sent_writes == [] if check_mode else sorted(sent_writes) == sorted(call.action for call in writes())
+    assert sent_writes == [] if check_mode else sorted(sent_writes) == sorted(call.action for call in given.writes())
 
 
 def fields_of(extension):
@@ -99,9 +102,9 @@ def fields_of(extension):
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("check_mode", [False, True], ids=["no change", "no change in check mode"])
 def test_no_change(tccc, capsys, case, check_mode):
-    args, _before, ids, _writes, after, _done, _changed = CASES[case]
-    tccc.expect(listing(after, ids))
-    result = run(args, capsys, check_mode)
+    given = CASES[case]
+    tccc.expect(listing(given.after, given.listed_ids))
+    result = run(given.args, capsys, check_mode)
     assert result["changed"] is False
     assert dict((key, result[key]) for key in ("created", "updated", "deleted", "reset")) == outcomes()
     assert result["diff"] == {"before": {}, "after": {}}

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The shared option checks: each names the option and the fix."""
+"""_base.py: the shared option checks (numeric ids, transport options), each naming the option and the fix."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,38 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as checks
-from ansible_collections.tencentcloud.tccc.plugins.module_utils import _extensions as extension_checks
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ConfigError
-
-
-@pytest.mark.parametrize("value", ["", " 1001", "1001 ", "\t"])
-def test_check_id_refuses_empty_and_padded(value):
-    with pytest.raises(ConfigError) as info:
-        extension_checks.check_id(value, "extension_id")
-    assert info.value.option == "extension_id" and "surrounding spaces" in str(info.value)
-
-
-def test_check_id_accepts_a_number():
-    extension_checks.check_id("1001", "extension_id")
-
-
-@pytest.mark.parametrize("values", [None, [], ["1001", "1001"]])
-def test_check_ids_accepts(values):
-    extension_checks.check_ids(values, "extension_ids")
-
-
-@pytest.mark.parametrize("values", [[""], ["1001", " 1002"]])
-def test_check_ids_checks_each_as_check_id(values):
-    with pytest.raises(ConfigError) as info:
-        extension_checks.check_ids(values, "extension_ids")
-    assert info.value.option == "extension_ids" and "must be an extension number" in str(info.value)
-
-
-def test_check_unique():
-    extension_checks.check_unique(["1001", "1002"], "extensions")
-    with pytest.raises(ConfigError) as info:
-        extension_checks.check_unique(["1001", "1002", "1001"], "extensions")
-    assert info.value.option == "extensions" and "'1001' is listed twice" in str(info.value)
 
 
 SPEC = dict(
@@ -65,14 +34,6 @@ def test_numeric_ids_warn_where_read_and_fail_where_written():
         checks.check_no_numeric_ids(SPEC, raw)
     assert info.value.option == "extensions[0].extension_id" and "octal number 514" in str(info.value)
     checks.check_no_numeric_ids(SPEC, {"extensions": [{"extension_id": "514"}]})
-
-
-def test_check_not_blank():
-    extension_checks.check_not_blank(None, "keyword", "omit it")
-    extension_checks.check_not_blank("desk", "keyword", "omit it")
-    with pytest.raises(ConfigError) as info:
-        extension_checks.check_not_blank(" ", "keyword", "omit it")
-    assert str(info.value) == "keyword must not be empty: omit it"
 
 
 @pytest.mark.parametrize("raw, option, words", [

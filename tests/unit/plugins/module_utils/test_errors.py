@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Secrets never reach a failure: answers are described, not quoted; one redaction knows every
+"""_errors.py: the error table (classify(), hints, every code the client makes up), and secrets never
+reach a failure: answers are described, not quoted; one redaction knows every
 secret-bearing key; secrets are known the moment they are parsed; keys, tokens and endpoints that
 cannot be sent safely are refused before anything is sent."""
 
@@ -8,13 +9,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ast
 import json
+import os
 import random
 import string
 
 import pytest
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _credential_sources as credential_types
+from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as redaction
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _extensions as extensions
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._credentials import resolve_credentials
@@ -184,3 +188,98 @@ def test_our_own_hints_are_not_redacted():
     err = ApiError("AuthFailure.TokenFailure", "These are temporary credentials: the X-TC-Token header is required.", "r-1", "DescribeExtensions")
     assert str(err).endswith("Hint: temporary credentials need a valid, unexpired security_token: check security_token or refresh the "
                              "credentials")
+
+
+# ---------------------------------------------------------------- The error table: classify(), hints, the codes the client makes up.
+
+@pytest.mark.parametrize("code, action, kind", [
+    ("RequestLimitExceeded", "DescribeExtension", errors.THROTTLED),
+    ("RequestLimitExceeded.GlobalRegionUinLimitExceeded", "CreateExtension", errors.THROTTLED),
+    ("RequestLimitExceededX", "DescribeExtension", errors.FATAL),
+    ("LimitExceeded", "DescribeExtension", errors.FATAL),
+    ("AuthFailure.SignatureExpire", "DescribeExtension", errors.SKEW),
+    ("AuthFailure.SignatureExpire", "DeleteExtension", errors.SKEW),
+    ("ServiceUnavailable", "DescribeExtension", errors.TRANSIENT),
+    ("ServiceUnavailable", "CreateExtension", errors.AMBIGUOUS),
+    ("ResourceUnavailable", "DeleteExtension", errors.AMBIGUOUS),
+    ("InternalError", "DescribeExtensions", errors.TRANSIENT),
+    ("InternalError", "ModifyExtension", errors.AMBIGUOUS),
+    ("InternalError.DBError", "DescribeExtension", errors.FATAL),
+    ("InternalError.DBError", "CreateExtension", errors.FATAL),
+    ("FailedOperation", "CreateExtension", errors.FATAL),
+    ("Timeout", "DescribeExtension", errors.TRANSIENT),
+    ("Timeout", "AssumeRole", errors.TRANSIENT),
+    ("Timeout", "ResetExtensionPassword", errors.AMBIGUOUS),
+    ("ConnectionError", "CreateExtension", errors.AMBIGUOUS),
+    ("BadResponse", "CreateExtension", errors.AMBIGUOUS),
+    ("HTTPError", "CreateExtension", errors.AMBIGUOUS),
+    ("ConnectionError", "AnyActionNotInTheTable", errors.AMBIGUOUS),
+    ("TLSError", "DescribeExtension", errors.FATAL),
+    ("TLSError", "CreateExtension", errors.FATAL),
+    ("AuthFailure.TokenFailure", "DescribeExtension", errors.FATAL),
+    (None, "DescribeExtension", errors.FATAL),
+])
+def test_classify(code, action, kind):
+    assert errors.classify(code, action) == kind
+
+
+def test_only_listed_actions_are_reads():
+    assert errors.is_read("DescribeExtension") and errors.is_read("DescribeExtensions") and errors.is_read("AssumeRole")
+    assert not errors.is_read("CreateExtension") and not errors.is_read("describeextension")
+
+
+def test_hints():
+    assert "NTP" in errors.hint("AuthFailure.SignatureExpire")
+    assert "sdk_app_id" in errors.hint("InvalidParameterValue.InstanceNotExist")
+    assert "ccc:DescribeExtension" in errors.hint("UnauthorizedOperation", "DescribeExtension")
+    assert "secret_key" in errors.hint("AuthFailure.SignatureFailure")
+    assert errors.hint("InvalidParameter") is None
+
+
+def _raised_codes(path):
+    """The code arguments of every TcccError, ApiError and TransportError built in the file at ``path``:
+    (literal strings, names of constants); a conditional code gives both of its branches."""
+    with open(path) as source:
+        tree = ast.parse(source.read(), path)
+    literals, names = [], []
+
+    def take(node):
+        if isinstance(node, ast.IfExp):
+            take(node.body)
+            take(node.orelse)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            literals.append(node.value)
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+        elif isinstance(node, ast.Name):
+            names.append(node.id)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if called in ("TcccError", "ApiError", "TransportError"):
+                take(node.args[0])
+    return literals, names
+
+
+def test_every_code_the_client_makes_up_is_in_the_error_table():
+    table = dict((code, (ours, kind, meaning)) for code, ours, kind, meaning in errors.ERROR_TABLE)
+    directory = os.path.dirname(os.path.abspath(errors.__file__))
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".py"):
+            continue
+        literals, names = _raised_codes(os.path.join(directory, name))
+        assert not literals, "%s makes up codes outside the error table: %s" % (name, literals)
+        for constant in names:
+            code = getattr(errors, constant, None)
+            if isinstance(code, str) and constant.isupper():
+                assert table.get(code, (False,))[0], "%s: %s (%s) is not in the error table as a code of ours" % (name, constant, code)
+    assert table[errors.STOPPED][0] and table[errors.TLS_ERROR][0] and table[errors.UNKNOWN_ERROR][0]
+    assert all(meaning for _ours, _kind, meaning in table.values())
+
+
+@pytest.mark.parametrize("code, ours, kind, meaning", errors.ERROR_TABLE)
+def test_the_error_table_is_what_classify_decides(code, ours, kind, meaning):  # pylint: disable=unused-argument
+    code = code[:-2] if code.endswith(".*") else code
+    expected_write = errors.AMBIGUOUS if kind == errors.TRANSIENT else kind
+    assert (errors.classify(code, "DescribeExtension"), errors.classify(code, "CreateExtension")) == (kind, expected_write)

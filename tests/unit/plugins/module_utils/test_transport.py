@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The client against injected faults: every HTTP call is pinned, clock, sleep and jitter are fakes."""
+"""The transport (_transport.py): the client against injected faults (every HTTP call is pinned;
+clock, sleep and jitter are fakes), endpoint parsing and the backoff bounds."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,14 +15,14 @@ import requests
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as errors
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _signer as signer
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _transport as client_mod
-from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, TransportError
-from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import parse_endpoint
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import ApiError, ConfigError, TransportError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import RetryPolicy, parse_endpoint
+from ansible_collections.tencentcloud.tccc.tests.unit.conftest import NOW
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import PinnedSession, TcccCall
 
 SECRET_ID = "AKIDunit00000000000000000000000000"
 SECRET_KEY = "unit-secret-key-0123456789abcdefXY"
 TOKEN = "unit-session-token-abcdefghijklmnop"
-NOW = 1706400000
 
 
 class Creds:
@@ -407,3 +408,44 @@ def test_pacing_problems_are_reported_once_each():
     for limiter in Limiter.instances:
         limiter.fallback_reason = "state directory not writable: pacing within this process only"
     assert client.pacing_problems() == ["state directory not writable: pacing within this process only"]
+
+
+# ---------------------------------------------------------------- Endpoint parsing and the backoff bounds.
+
+@pytest.mark.parametrize("value, url, host", [
+    (None, "https://ccc.tencentcloudapi.com/", "ccc.tencentcloudapi.com"),
+    ("", "https://ccc.tencentcloudapi.com/", "ccc.tencentcloudapi.com"),
+    ("ccc.intl.tencentcloudapi.com", "https://ccc.intl.tencentcloudapi.com/", "ccc.intl.tencentcloudapi.com"),
+    ("127.0.0.1:8080", "https://127.0.0.1:8080/", "127.0.0.1:8080"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080/", "127.0.0.1:8080"),
+    ("HTTPS://ccc.tencentcloudapi.com/", "https://ccc.tencentcloudapi.com/", "ccc.tencentcloudapi.com"),
+    (" http://localhost:1 ", "http://localhost:1/", "localhost:1"),
+    ("http://[::1]:8080", "http://[::1]:8080/", "[::1]:8080"),
+])
+def test_parse_endpoint(value, url, host):
+    endpoint = parse_endpoint(value)
+    assert (endpoint.url, endpoint.host) == (url, host)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("ftp://host", "scheme 'ftp'"),
+    ("https://host/path", "no path"),
+    ("https://user@host", "user info (user:password@) is not allowed"),
+    ("host:0", "out of range"),
+    ("host:70000", "out of range"),
+    ("host:port", "not a host name"),
+    ("ho st", "not a host name"),
+])
+def test_bad_endpoints_name_the_option(value, words):
+    with pytest.raises(ConfigError) as info:
+        parse_endpoint(value, option="sts_endpoint")
+    assert info.value.option == "sts_endpoint"
+    assert str(info.value).startswith("sts_endpoint: ") and words in str(info.value)
+
+
+def test_backoff_is_capped_exponential_full_jitter():
+    policy = RetryPolicy(retries=8)
+    assert [policy.delay(n, 1.0) for n in range(8)] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+    assert all(policy.delay(n, 0.0) == 0.0 for n in range(8))
+    assert policy.delay(0, 0.0, floor=0.05) == 0.05
+    assert [policy.should_retry(n) for n in range(10)] == [True] * 8 + [False] * 2
