@@ -174,6 +174,11 @@ def _family(host):
     return "name"
 
 
+def _families(family):
+    # A host name may resolve to IPv4, IPv6 or both, and may change: a client must be able to use either.
+    return ["ipv4", "ipv6"] if family == "name" else [family]
+
+
 def sip_accounts(extensions, kind):
     """The extensions as format KIND needs them, every value checked and quoted."""
     _check_kind(kind)
@@ -221,6 +226,9 @@ def sip_accounts(extensions, kind):
             "proxy": "%s:%d" % (host, port),
             "transport": transport,
             "family": _family(host),
+            "families": _families(_family(host)),
+            # never depends on the other extensions listed, so a reload finds its sections again
+            "stable_key": "%s-%s" % (extension, domain.rstrip(".").lower().replace(".", "-")),
         })
     # An extension id repeated across instances (domains) gets the domain into its section and file names.
     ids = Counter(account["extension_id"] for account in accounts)

@@ -158,7 +158,7 @@ def test_sip_accounts_quotes_for_the_format_and_brackets_ipv6():
     assert accounts == [{
         "key": "1001", "extension_id": "1001", "label": "Front desk", "domain": "1400000000.tccc.qcloud.com",
         "password": "a\\;b", "proxy_host": "[::1]", "proxy_address": "::1", "proxy_port": 5060, "proxy": "[::1]:5060",
-        "transport": "udp", "family": "ipv6",
+        "transport": "udp", "family": "ipv6", "families": ["ipv6"], "stable_key": "1001-1400000000-tccc-qcloud-com",
     }]
 
 
@@ -166,6 +166,25 @@ def test_sip_accounts_names_repeated_ids_by_domain():
     accounts = sip_accounts([ext(), ext(extension_domain="1400000001.tccc.qcloud.com"), ext(extension_id="1002")], "linphone")
     assert [a["key"] for a in accounts] == ["1001-1400000000-tccc-qcloud-com", "1001-1400000001-tccc-qcloud-com", "1002"]
     assert [a["family"] for a in accounts] == ["name", "name", "name"]
+
+
+def test_sip_accounts_stable_keys_depend_on_no_other_extension():
+    # Asterisk reloads sections by name: 1001's must not change when another instance's 1001 comes or goes.
+    alone = sip_accounts([ext(), ext(extension_id="1002")], "asterisk")
+    beside = sip_accounts([ext(), ext(extension_domain="1400000001.tccc.qcloud.com"), ext(extension_id="1002")], "asterisk")
+    assert alone[0]["key"] != beside[0]["key"]
+    assert alone[0]["stable_key"] == beside[0]["stable_key"] == "1001-1400000000-tccc-qcloud-com"
+    assert [a["stable_key"] for a in beside] == [
+        "1001-1400000000-tccc-qcloud-com", "1001-1400000001-tccc-qcloud-com", "1002-1400000000-tccc-qcloud-com"]
+
+
+@pytest.mark.parametrize("host, families", [
+    ("127.0.0.1", ["ipv4"]), ("::1", ["ipv6"]), ("[2001:db8::1]", ["ipv6"]),
+    # a name may resolve to either family or both
+    ("sip.tccc.qcloud.com", ["ipv4", "ipv6"]),
+])
+def test_sip_accounts_families_a_client_must_be_able_to_use(host, families):
+    assert sip_accounts([ext(outbound_proxy_host=host)], "asterisk")[0]["families"] == families
 
 
 @pytest.mark.parametrize("change, message", [

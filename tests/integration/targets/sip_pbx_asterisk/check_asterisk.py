@@ -1,0 +1,165 @@
+"""Compares what Asterisk (pjsip show registrations) and the registrar (kamcmd ul.dump, its log)
+show with what pbx_world.py expects, counted on both sides.
+
+    python check_asterisk.py WORK [--cells CELL,...] [--wait SECONDS]
+    python check_asterisk.py WORK --phones [--wait SECONDS]
+    python check_asterisk.py WORK --day-two AOR --since-line N [--wait SECONDS]
+
+Waits (at most SECONDS) until the evidence is complete, then checks and prints the matrix:
+- every extension of the cells (default: all) is Registered in Asterisk and held by the registrar,
+  over its transport and, where the proxy has one address family, that family;
+- the wrong password: Rejected in Asterisk, rejected by the registrar, never held;
+- the other CA's and the misnamed certificate: never Registered, never reaching the registrar
+  (the TLS handshake fails before any SIP), and Asterisk logs why: untrusted, identity mismatch.
+--phones: the phone 1001 (baresip) is held by the registrar.
+--day-two: after line N of the registrar's log, AOR registered again (so with its new password: the
+old one is no longer the registrar's) and no rejection of it; the extension rotate.yml deleted is
+neither held nor in Asterisk; Asterisk never lost an auth section to a renaming.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip_client"))
+from check_registrations import dump  # noqa: E402  pylint: disable=wrong-import-position
+
+STATUSES = ("Registered", "Unregistered", "Rejected")
+VERIFICATION_ERRORS = {
+    "other_ca": "The certificate is untrusted",
+    "wrong_names": "The server identity does not match to any identities specified in the certificate",
+}
+
+
+def section(aor):
+    """The registration's section name, which must not depend on the other extensions listed."""
+    extension_id, domain = aor.split("@")
+    return "tccc-%s-%s-reg" % (extension_id, domain.replace(".", "-"))
+
+
+def asterisk_registrations():
+    """Registration name -> status, from Asterisk's own CLI."""
+    out = subprocess.run(["asterisk", "-rx", "pjsip show registrations"], check=True, stdout=subprocess.PIPE,
+                         universal_newlines=True).stdout
+    found = {}
+    for line in out.splitlines():
+        words = line.split()
+        if words and "/" in words[0] and not words[0].startswith("<"):
+            status = [word for word in words[1:] if word in STATUSES]
+            found[words[0].split("/")[0]] = status[0] if status else "?"
+    return found
+
+
+def read(path):
+    with open(path, errors="replace") as handle:
+        return handle.read()
+
+
+def family_of(socket):
+    return "ipv6" if "[" in socket else "ipv4"
+
+
+def gather(work, expected, args):
+    """(problems, matrix rows) for the evidence as it is now."""
+    asterisk = asterisk_registrations()
+    held = dump(work)
+    log = read(os.path.join(work, "kamailio.log")).splitlines()
+    since = log[args.since_line:] if args.since_line else log
+    problems, rows = [], []
+    if args.phones:
+        aor = "1001@%s" % expected["instances"]["udp4"]["domain"]
+        if aor not in held:
+            problems.append("the phone %s is not registered" % aor)
+        return problems, rows
+    if args.day_two:
+        aor = args.day_two
+        if not any("accepted %s over" % aor in line for line in since):
+            problems.append("%s did not register again with its new password" % aor)
+        if any("rejected %s over" % aor in line for line in since):
+            problems.append("the registrar rejected %s after the reset: Asterisk sent the old password" % aor)
+        if asterisk.get(section(aor)) != "Registered":
+            problems.append("Asterisk shows %s as %s" % (section(aor), asterisk.get(section(aor))))
+        deleted = [entry["aor"] for entry in expected["registered"] if entry["cell"] == "tcp4"][1]
+        if deleted in held:
+            problems.append("the registrar still holds %s, deleted at TCCC" % deleted)
+        if section(deleted) in asterisk:
+            problems.append("Asterisk still has %s, deleted at TCCC" % section(deleted))
+        messages = read(os.path.join(work, "log", "messages.log"))
+        if "could not be found" in messages:
+            problems.append("Asterisk logged a missing section: %s" % [line for line in messages.splitlines() if "could not be found" in line][:3])
+        return problems, rows
+    cells = args.cells.split(",") if args.cells else None
+    for entry in expected["registered"]:
+        if cells and entry["cell"] not in cells:
+            continue
+        status = asterisk.get(section(entry["aor"]), "missing")
+        contacts = held.get(entry["aor"], [])
+        sockets = [socket for socket, _agent in contacts]
+        rows.append((entry["cell"], entry["aor"], status, ", ".join(sockets) or "-"))
+        if status != "Registered":
+            problems.append("%s (%s): Asterisk shows %s" % (entry["aor"], entry["cell"], status))
+        if not contacts:
+            problems.append("%s (%s): the registrar does not hold it" % (entry["aor"], entry["cell"]))
+        for socket in sockets:
+            if not socket.startswith(entry["transport"] + ":"):
+                problems.append("%s: registered over %s, not %s" % (entry["aor"], socket, entry["transport"]))
+            if entry["family"] != "any" and family_of(socket) != entry["family"]:
+                problems.append("%s: registered over %s, not %s" % (entry["aor"], socket, entry["family"]))
+    if cells:
+        return problems, rows
+    for entry in expected["rejected"]:
+        status = asterisk.get(section(entry["aor"]), "missing")
+        rows.append((entry["cell"], entry["aor"], status, "rejected" if any("rejected %s over" % entry["aor"] in line for line in log) else "-"))
+        if status != "Rejected":
+            problems.append("%s (wrong password): Asterisk shows %s, not Rejected" % (entry["aor"], status))
+        if not any("rejected %s over" % entry["aor"] in line for line in log):
+            problems.append("%s (wrong password): the registrar has not rejected it yet" % entry["aor"])
+        if entry["aor"] in held:
+            problems.append("%s (wrong password): the registrar holds it" % entry["aor"])
+    messages = read(os.path.join(work, "log", "messages.log"))
+    for entry in expected["refused_tls"]:
+        status = asterisk.get(section(entry["aor"]), "missing")
+        port = entry["proxy"].rsplit(":", 1)[1]
+        # pjsip's verification errors, as res_pjsip/pjsip_transport_events.c logs them
+        reason = VERIFICATION_ERRORS[entry["cell"]]
+        verification = [line for line in messages.splitlines() if ":%s - %s" % (port, reason) in line]
+        rows.append((entry["cell"], entry["aor"], status, "verification failed" if verification else "-"))
+        if status == "Registered" or entry["aor"] in held or any(entry["aor"] in line for line in log):
+            problems.append("%s (%s): reached the registrar: the certificate was not verified" % (entry["aor"], entry["cell"]))
+        if not verification:
+            mentions = [line for line in messages.splitlines() if ":%s" % port in line][-5:]
+            problems.append("%s (%s): Asterisk has not logged '%s' towards port %s yet; it logged: %s"
+                            % (entry["aor"], entry["cell"], reason, port, mentions))
+    return problems, rows
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("work")
+    parser.add_argument("--cells")
+    parser.add_argument("--phones", action="store_true")
+    parser.add_argument("--day-two")
+    parser.add_argument("--since-line", type=int, default=0)
+    parser.add_argument("--wait", type=float, default=0)
+    args = parser.parse_args()
+    with open(os.path.join(args.work, "expected.json")) as handle:
+        expected = json.load(handle)
+    deadline = time.monotonic() + args.wait
+    while True:
+        problems, rows = gather(args.work, expected, args)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    for row in rows:
+        print("%-14s %-32s %-13s %s" % row)
+    for problem in problems:
+        print("PROBLEM: %s" % problem)
+    print("%d checked, %d problems" % (len(rows) or 1, len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
