@@ -159,7 +159,8 @@ def sip_comment(value):
         return ""
     kept = []
     for char in str(value):
-        kept.append(char if char.isalnum() or char in COMMENT_PUNCTUATION else "_")
+        # white space of any kind (a line break too) is kept as a space, so that runs of it become one
+        kept.append(char if char.isalnum() or char in COMMENT_PUNCTUATION else " " if char.isspace() else "_")
     text = " ".join("".join(kept).split())
     if len(text) > COMMENT_MAX:
         text = text[:COMMENT_MAX - 1] + "~"

@@ -8,8 +8,10 @@ from urllib.parse import unquote
 
 from .errors import ApiError
 
+# STS AssumeRole's DurationSeconds (https://www.tencentcloud.com/document/api/1150/49456): default 7200, maximum
+# 43200; no minimum is documented, so any lifetime of a second or more is accepted.
 DEFAULT_DURATION = 7200
-MIN_DURATION = 900
+MIN_DURATION = 1
 MAX_DURATION = 43200
 METADATA_LIFETIME = 7200
 ROLE_ARN = re.compile(r'^qcs::cam::uin/(?P<uin>[0-9]+):roleName/(?P<name>[\w+=,.@-]+)$')

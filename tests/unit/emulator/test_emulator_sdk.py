@@ -86,6 +86,16 @@ def _assume(sdk, running, key, arn=READER_ARN, **extra):
     return sdk.sts(running, key).call_json('AssumeRole', params)['Response']
 
 
+def test_sts_duration_is_what_the_api_documents(world_emulator, sdk, keys):
+    # AssumeRole documents a default of 7200 and a maximum of 43200 seconds, and no minimum.
+    before = int(time.time())
+    assert _assume(sdk, world_emulator, keys['b'], DurationSeconds=300)['ExpiredTime'] <= before + 300 + 5
+    assert before + 7200 - 5 <= _assume(sdk, world_emulator, keys['b'])['ExpiredTime'] <= int(time.time()) + 7200 + 5
+    for duration in (0, 43201):
+        assert _sts_code(sdk, world_emulator, keys['b'], RoleArn=READER_ARN, RoleSessionName='s1',
+                         DurationSeconds=duration) == 'InvalidParameterValue'
+
+
 def test_sts_assume_role_then_ccc_with_the_issued_keys(world_emulator, sdk, keys):
     before = int(time.time())
     answer = _assume(sdk, world_emulator, keys['b'], DurationSeconds=900)

@@ -150,6 +150,9 @@ def test_sip_comment_cannot_break_a_line_or_open_a_section():
     assert "\n" not in text and "[" not in text and ";" not in text and "--" not in text and "<" not in text
     assert text.startswith("Front desk") and text.endswith("前台")
     assert sip_comment(None) == ""
+    # what the filter's documentation shows: a line break is white space, a bracket becomes "_"
+    assert sip_comment("Front desk\n[evil]") == "Front desk _evil_"
+    assert sip_comment("a\t\t b (c) d's @x+y/z:1#2&3") == "a b (c) d's @x+y/z:1#2&3"
     assert len(sip_comment("x" * 200)) == 64
 
 
