@@ -83,30 +83,37 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The result holds no password unless include_registration asks for one: these tasks need no no_log,
+# and --diff shows what they change.
 - name: Create extension 2001 for Alice in the support skill group
   tencentcloud.tccc.tccc_extension:
     sdk_app_id: 1400000000
     extension_id: "2001"
     extension_name: Support 1
     skill_group_ids: [1002]
-    relation: alice@example.com
-  register: phone
-  no_log: true  # the result holds the SIP password
+    relation: alice.chen@example.com
 
 - name: Unbind the agent, keep name and skill groups
   tencentcloud.tccc.tccc_extension:
     sdk_app_id: 1400000000
     extension_id: "2001"
     relation: ""
-    include_registration: false
 
-- name: Give the phone a new SIP password and template it onto the phone
+- name: Give the phone a new SIP password, with its registration facts to template it
   tencentcloud.tccc.tccc_extension:
     sdk_app_id: 1400000000
     extension_id: "2001"
     reset_password: true
+    include_registration: true
   register: phone
-  no_log: true
+  no_log: true  # asked for, the registration facts hold the new SIP password
+
+- name: Write the new password into the phone's baresip accounts file
+  ansible.builtin.include_role:
+    name: tencentcloud.tccc.sip_client
+  vars:
+    sip_client_kind: baresip
+    sip_client_extensions: "{{ phone.extensions }}"
 
 - name: Delete extension 2001
   tencentcloud.tccc.tccc_extension:

@@ -91,7 +91,7 @@ EXAMPLES = r"""
 - name: Read the facts once for all phones, on the control node, at the API's pace
   tencentcloud.tccc.tccc_extension_info:
     sdk_app_id: 1400000000
-    extension_ids: "{{ groups['sip_phones'] | map('extract', hostvars, 'tccc_extension_id') | list }}"
+    extension_ids: "{{ groups['sip_phones'] | map('extract', hostvars, ['tccc_extension', 'extension_id']) | list }}"
   delegate_to: localhost
   run_once: true
   register: tccc
@@ -104,7 +104,7 @@ EXAMPLES = r"""
     name: tencentcloud.tccc.sip_client
   vars:
     sip_client_kind: baresip
-    sip_client_extensions: "{{ tccc.extensions | selectattr('extension_id', 'equalto', tccc_extension_id) | list }}"
+    sip_client_extensions: "{{ tccc.extensions | selectattr('extension_id', 'equalto', tccc_extension.extension_id) | list }}"
 
 - name: Set credentials and the instance once for a block of tasks
   module_defaults:

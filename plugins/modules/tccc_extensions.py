@@ -116,35 +116,35 @@ seealso:
 """
 
 EXAMPLES = r"""
+# The result holds no password unless include_registration asks for one: these tasks need no no_log,
+# and --diff shows what they change.
 - name: Create the support desk's extensions from a list, at the API's rate
   tencentcloud.tccc.tccc_extensions:
     sdk_app_id: 1400000000
     extensions: "{{ agents | map('combine', {'skill_group_ids': [1002]}) | list }}"
   vars:
     agents:
-      - {extension_id: "2001", extension_name: "Support 1", relation: alice@example.com}
-      - {extension_id: "2002", extension_name: "Support 2", relation: bob@example.com}
-  register: support
-  no_log: true  # the result holds SIP passwords
+      - {extension_id: "2001", extension_name: "Support 1", relation: alice.chen@example.com}
+      - {extension_id: "2002", extension_name: "Support 2", relation: bob.wang@example.com}
 
-- name: Keep exactly these extensions (delete every other one), without reading passwords
+- name: Give two phones new passwords and delete a third, returning the new passwords
   tencentcloud.tccc.tccc_extensions:
     sdk_app_id: 1400000000
-    purge: true
-    include_registration: false
-    extensions:
-      - {extension_id: "1001", extension_name: Front desk}
-      - {extension_id: "1002", extension_name: Sales, skill_group_ids: [1001], relation: ""}
-
-- name: Give two phones new passwords and delete a third
-  tencentcloud.tccc.tccc_extensions:
-    sdk_app_id: 1400000000
+    include_registration: true
     extensions:
       - {extension_id: "1003", reset_password: true}
       - {extension_id: "1004", reset_password: true}
       - {extension_id: "1009", state: absent}
   register: reset
-  no_log: true
+  no_log: true  # asked for, the registration facts hold the SIP passwords
+
+- name: Keep exactly these extensions (delete every other one)
+  tencentcloud.tccc.tccc_extensions:
+    sdk_app_id: 1400000000
+    purge: true
+    extensions:
+      - {extension_id: "1001", extension_name: Front desk}
+      - {extension_id: "1002", extension_name: Sales, skill_group_ids: [1001], relation: ""}
 """
 
 RETURN = r"""
