@@ -46,6 +46,8 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils._workers import 
 MANAGED = ("extension_name", "skill_group_ids", "relation")
 # The options of one item, in the order the modules document them.
 ITEM_OPTIONS = ("extension_id", "state", "extension_name", "skill_group_ids", "relation", "reset_password")
+# What a diff shows for a password reset, before and after: never the password.
+RESET_SHOWN = ("(current)", "(reset)")
 # Result lists, in the order a write of each kind is reported.
 OUTCOMES = ("created", "updated", "deleted", "reset")
 _OUTCOME = {"CreateExtension": "created", "ModifyExtension": "updated", "DeleteExtension": "deleted",
@@ -231,15 +233,17 @@ def outcome_lists(tasks, done=None):
 def diff(tasks):
     """Ansible's before/after of the managed fields of the extensions that change, keyed by id.
 
-    A password reset alone changes no managed field; it is listed in ``reset`` instead.
+    A password reset shows as ``password``, RESET_SHOWN before and after (never a password), so that
+    a reset alone does not look like no change.
     """
     before = {}
     after = {}
     for task in tasks:
+        reset = "ResetExtensionPassword" in task.actions
         if task.before is not None:
-            before[task.extension_id] = task.before
+            before[task.extension_id] = dict(task.before, password=RESET_SHOWN[0]) if reset else task.before
         if task.after is not None:
-            after[task.extension_id] = task.after
+            after[task.extension_id] = dict(task.after, password=RESET_SHOWN[1]) if reset else task.after
     return {"before": before, "after": after}
 
 
@@ -490,6 +494,9 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
         if check_mode:
             for extension_id in changed:
                 facts[extension_id] = predicted_facts(current.get(extension_id), by_id[extension_id].after, sdk_app_id, extension_id)
+                if extension_id not in current:
+                    # Says why it has no registration facts: nothing exists yet to read (the sip_client role skips it).
+                    facts[extension_id]["would_create"] = True
         else:
             try:
                 facts.update(read_current(client, sdk_app_id, [item for item in items if item.extension_id in changed], False, workers))
@@ -500,7 +507,8 @@ def reconcile(client, sdk_app_id, items, purge=False, check_mode=False, include_
         raise
     for extension_id, found in writer.registration.items():
         facts.get(extension_id, {}).update(found)
-    for extension_id, password in writer.passwords.items():
+    # Passwords only when asked for: a result without them needs no no_log, and keeps its --diff.
+    for extension_id, password in writer.passwords.items() if include_registration else ():
         facts.get(extension_id, {})["password"] = password
     result = outcome_lists(tasks)
     result.update(changed=bool(tasks), extensions=[facts[extension_id] for extension_id in present if extension_id in facts],

@@ -67,11 +67,13 @@ options:
   include_registration:
     description:
       - Return the SIP registration facts of the extension, password included, read with C(DescribeExtension) after the change.
+      - The result holds a SIP password only with this option, a new one after O(reset_password=true) too. Without it the task
+        needs no C(no_log), so C(--diff) shows what it changes; with it, set C(no_log) on the task.
     type: bool
-    default: true
+    default: false
 notes:
-  - With O(include_registration=true), or with O(reset_password=true), the result holds a SIP password. Set C(no_log) on the task.
-    It is protected as M(tencentcloud.tccc.tccc_extension_info) protects passwords.
+  - The passwords returned with O(include_registration=true) are protected as M(tencentcloud.tccc.tccc_extension_info) protects
+    them.
   - A write whose answer is lost (timeout, dropped connection, server error) may or may not have been applied. The module reads
     the extension again and decides from what is there; it sends the write once more only when it was not applied. A lost answer
     to a password reset cannot be decided that way and fails the task.
@@ -154,7 +156,9 @@ extension:
     - The extension as read after the change, with the same keys as one item of
       RV(tencentcloud.tccc.tccc_extension_info#module:extensions) (without the live status); V({}) when it does not exist.
     - In check mode, what a real run would leave, as far as it is known without writing.
-    - After a password reset, C(password) is the new password even with O(include_registration=false).
+    - In check mode, an extension that a real run would create has C(would_create=true) and no registration facts: it does not
+      exist yet, so there is nothing to read.
+    - After a password reset with O(include_registration=true), C(password) is the new password.
   returned: success
   type: dict
   sample:
@@ -175,7 +179,9 @@ extension:
     outbound_proxy_port: 5061
     transport: tls
 diff:
-  description: The managed fields (C(extension_name), C(skill_group_ids), C(relation)) before and after; V({}) where it does not exist.
+  description:
+    - The managed fields (C(extension_name), C(skill_group_ids), C(relation)) before and after; V({}) where it does not exist.
+    - A password reset shows as C(password), V((current)) before and V((reset)) after; never a password.
   returned: when diff mode is on
   type: dict
   contains:
@@ -221,7 +227,7 @@ def one_extension(module, result):
 def main():
     argument_spec = item_argument_spec()
     argument_spec.update(
-        include_registration=dict(type="bool", default=True),
+        include_registration=dict(type="bool", default=False),
     )
     writes = WriteModule()
     run_module(argument_spec, lambda module, client, items: one_extension(module, writes.run(module, client, items)),

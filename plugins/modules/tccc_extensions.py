@@ -91,11 +91,13 @@ options:
     description:
       - Return the SIP registration facts of each extension listed as present, password included, read with C(DescribeExtension)
         after its change. These reads have their own budget of 20 requests per second and run alongside the writes.
+      - The result holds SIP passwords only with this option, new ones after O(extensions[].reset_password=true) too. Without it the
+        task needs no C(no_log), so C(--diff) shows what it changes; with it, set C(no_log) on the task.
     type: bool
-    default: true
+    default: false
 notes:
-  - With O(include_registration=true), or with O(extensions[].reset_password=true), the result holds SIP passwords. Set C(no_log) on the
-    task. They are protected as M(tencentcloud.tccc.tccc_extension_info) protects them.
+  - The passwords returned with O(include_registration=true) are protected as M(tencentcloud.tccc.tccc_extension_info) protects
+    them.
   - A write whose answer is lost (timeout, dropped connection, server error) may or may not have been applied. The module reads
     the extension again and decides from what is there; it sends the write once more only when it was not applied. A lost answer
     to a password reset cannot be decided that way and fails the task.
@@ -186,7 +188,9 @@ extensions:
       RV(tencentcloud.tccc.tccc_extension_info#module:extensions) (without the live status).
     - In check mode, what a real run would leave, as far as it is known without writing; an extension still to be created has no
       registration facts yet.
-    - After a password reset, C(password) is the new password even with O(include_registration=false).
+    - In check mode, an extension that a real run would create has C(would_create=true) and no registration facts: it does not
+      exist yet, so there is nothing to read. The P(tencentcloud.tccc.sip_client#role) role names and skips such an extension.
+    - After a password reset with O(include_registration=true), C(password) is the new password.
   returned: success
   type: list
   elements: dict
@@ -208,7 +212,9 @@ extensions:
       outbound_proxy_port: 5061
       transport: tls
 diff:
-  description: The managed fields (C(extension_name), C(skill_group_ids), C(relation)) of each extension that changes, by id.
+  description:
+    - The managed fields (C(extension_name), C(skill_group_ids), C(relation)) of each extension that changes, by id.
+    - A password reset shows as C(password), V((current)) before and V((reset)) after; never a password.
   returned: when diff mode is on
   type: dict
   contains:
@@ -251,7 +257,7 @@ def main():
         dict(
             extensions=dict(type="list", elements="dict", required=True, options=item_argument_spec()),
             purge=dict(type="bool", default=False),
-            include_registration=dict(type="bool", default=True),
+            include_registration=dict(type="bool", default=False),
         ),
         writes.run,
         check_params=writes.check_params,

@@ -113,8 +113,16 @@ def test_reset_password_is_always_a_change_and_returns_the_new_password(tccc, ca
         tccc.expect(reset("1001").result(Password="NewSipPw01234"))
     result = run(dict(extension_id="1001", reset_password=True), capsys, check_mode)
     assert result["changed"] is True
-    assert result["diff"] == {"before": FRONT_FIELDS, "after": FRONT_FIELDS}
-    assert result["extension"].get("password") == (None if check_mode else "NewSipPw01234")
+    # A reset shows in the diff (before, both sides were the same); the password is returned only when asked for.
+    assert result["diff"] == {"before": dict(FRONT_FIELDS, password="(current)"), "after": dict(FRONT_FIELDS, password="(reset)")}
+    assert "password" not in result["extension"] and "NewSipPw01234" not in repr(result)
+
+
+def test_a_new_password_is_returned_when_asked_for(tccc, capsys):
+    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewSipPw01234"), registration("1001", "NewSipPw01234"))
+    result = run_main(tccc_extension.main, module_args(extension_id="1001", reset_password=True, include_registration=True), capsys,
+                      no_log=True)
+    assert result["extension"]["password"] == "NewSipPw01234"
 
 
 @pytest.mark.parametrize("check_mode", [False, True], ids=["no change", "no change in check mode"])
@@ -127,7 +135,8 @@ def test_without_reset_password_nothing_changes(tccc, capsys, check_mode):
 def test_registration_facts_are_read_after_the_write(tccc, capsys):
     tccc.expect(listing([], ["2001"]), create("2001", "Desk").result(), registration("2001"),
                 listing([info("2001", "Desk")], ["2001"]))
-    result = run_main(tccc_extension.main, module_args(extension_id="2001", extension_name="Desk"), capsys, no_log=True)
+    result = run_main(tccc_extension.main, module_args(extension_id="2001", extension_name="Desk", include_registration=True), capsys,
+                      no_log=True)
     assert result["changed"] is True
     assert result["extension"]["password"] == "SipPw-2001"
     assert result["extension"]["outbound_proxy_port"] == 5061

@@ -16,7 +16,7 @@ from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors a
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _reconcile as reconcile
 from ansible_collections.tencentcloud.tccc.plugins.modules import tccc_extensions
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.extension_calls import (
-    create, delete, info, listing, modify, module_args, reset,
+    create, delete, info, listing, modify, module_args, registration, reset,
 )
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.module_runs import run_main
 from ansible_collections.tencentcloud.tccc.tests.unit.helpers.pinned_calls import unordered
@@ -119,9 +119,21 @@ def test_reset_passwords(tccc, capsys, check_mode):
     result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}, {"extension_id": "1002", "reset_password": True}]),
                  capsys, check_mode)
     assert result["changed"] is True and result["reset"] == ["1001", "1002"]
-    assert result["diff"] == {"before": {"1001": fields(FRONT), "1002": fields(SALES)}, "after": {"1001": fields(FRONT), "1002": fields(SALES)}}
-    assert [ext.get("password") for ext in result["extensions"]] == ([None, None] if check_mode else ["NewPw1001xxxx", "NewPw1002xxxx"])
-    assert "NewPw" not in repr(result["diff"])
+    # The diff shows that a reset happens (before, it showed the same fields on both sides), never a password; and
+    # the result holds no password, since include_registration did not ask for one.
+    assert result["diff"] == {"before": {"1001": dict(fields(FRONT), password="(current)"), "1002": dict(fields(SALES), password="(current)")},
+                              "after": {"1001": dict(fields(FRONT), password="(reset)"), "1002": dict(fields(SALES), password="(reset)")}}
+    assert [ext.get("password") for ext in result["extensions"]] == [None, None]
+    assert "NewPw" not in repr(result)
+
+
+def test_an_extension_to_create_says_so_in_check_mode(tccc, capsys):
+    tccc.expect(listing([FRONT], ["1001", "2001"]), registration("1001"))
+    result = run_main(tccc_extensions.main, module_args(include_registration=True, extensions=[
+        {"extension_id": "1001"}, {"extension_id": "2001", "extension_name": "Desk"}]), capsys, check_mode=True, no_log=True)
+    assert result["created"] == ["2001"]
+    assert [(ext["extension_id"], ext.get("would_create"), "password" in ext) for ext in result["extensions"]] == [
+        ("1001", None, True), ("2001", True, False)]
 
 
 @pytest.mark.parametrize("check_mode", [False, True], ids=["no change", "no change in check mode"])
@@ -174,8 +186,9 @@ def test_a_failed_write_reports_what_was_done(tccc, capsys):
 
 
 def test_a_new_password_is_protected_in_the_result(tccc, capsys):
-    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001xxxx"))
-    result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}]), capsys)
+    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001xxxx"), registration("1001", "NewPw1001xxxx"))
+    result = run_main(tccc_extensions.main, module_args(include_registration=True, extensions=[{"extension_id": "1001", "reset_password": True}]),
+                      capsys)
     assert result["extensions"][0]["password"] == "NewPw1001xxxx"
     if not redaction.core_masks_secrets():
         # 2.19 returns structured warnings; their text is what matters
@@ -187,8 +200,10 @@ def test_with_a_core_that_masks_secrets_a_new_password_is_registered_once_and_br
     # on a core without register_secret even where remember() registered it.
     registered = []
     monkeypatch.setattr(redaction, "register_secret", registered.append)
-    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001yyyy"))
-    result = run(dict(extensions=[{"extension_id": "1001", "reset_password": True}]), capsys)
+    tccc.expect(listing([FRONT], ["1001"]), reset("1001").result(Password="NewPw1001yyyy"), registration("1001", "NewPw1001yyyy"))
+    result = run_main(tccc_extensions.main, module_args(include_registration=True, extensions=[{"extension_id": "1001", "reset_password": True}]),
+                      capsys)
     assert result["extensions"][0]["password"] == "NewPw1001yyyy"
-    assert registered.count("NewPw1001yyyy") == 1
+    # once for each answer that carries it: the reset's and the registration read's
+    assert registered.count("NewPw1001yyyy") == 2
     assert "no_log" not in json.dumps(result.get("warnings", []))

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Every example a user is shown (module and filter EXAMPLES, the YAML of README.md and the role's
+# README, the playbooks of examples/), found by extract_examples.py in the collection as a user
+# installs it (built into a tarball, installed from it into a fresh directory) and run as written,
+# each against a fresh emulator with its sample instance: README's playbooks first with
+# --check --diff (which must show what the write modules would change), then for real. Every run
+# is at -vvv, and no key or SIP password of the emulator may appear in any output.
+set -eux
+
+source ../setup_tccc_emulator/emulator.sh
+here=$PWD
+work=$TCCC_WORK/examples
+mkdir -p "$work/home/.baresip" "$work/home/.tccli"
+
+ansible-galaxy collection build --output-path "$work/dist" "$TCCC_COLLECTION"
+ansible-galaxy collection install --offline -p "$work/collections" "$work"/dist/tencentcloud-tccc-*.tar.gz
+installed=$work/collections/ansible_collections/tencentcloud/tccc
+"$TCCC_PYTHON" "$here/extract_examples.py" "$installed" "$work/plays"
+
+# The emulator's sample: its key for the environment and for the tccli profile an example names,
+# and every secret it holds, for the scan.
+"$TCCC_PYTHON" - "$installed/tests/emulator" "$work" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from tccc_emulator.sample import SAMPLE
+work = sys.argv[2]
+account = SAMPLE["accounts"][0]
+open(work + "/key.env", "w").write("TENCENTCLOUD_SECRET_ID=%s\nTENCENTCLOUD_SECRET_KEY=%s\n" % (account["secret_id"], account["secret_key"]))
+json.dump({"secretId": account["secret_id"], "secretKey": account["secret_key"]}, open(work + "/home/.tccli/contact-center.credential", "w"))
+secrets = [account["secret_key"]] + [e["password"] for i in SAMPLE["instances"] for e in i["extensions"]]
+open(work + "/secrets.txt", "w").write("".join(s + "\n" for s in secrets))
+PY
+chmod 0700 "$work/home/.tccli"
+set -a
+# shellcheck disable=SC1091
+source "$work/key.env"
+set +a
+export HOME=$work/home ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_LOCALHOST_WARNING=false
+
+outputs=()
+count=$("$TCCC_PYTHON" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$work/plays/plan.json")
+for ((index = 0; index < count; index++)); do
+  IFS=$'\t' read -r name playbook readme < <("$TCCC_PYTHON" -c '
+import json, sys
+e = json.load(open(sys.argv[1]))[int(sys.argv[2])]
+print("\t".join([e["name"], e["playbook"], str(e["readme"]).lower()]))' "$work/plays/plan.json" "$index")
+  modes=(run)
+  if [ "$readme" = true ]; then modes=(check run); fi
+  for mode in "${modes[@]}"; do
+    tccc_emulator_start "example$index-$mode"
+    export TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT"
+    out="$work/$(basename "$playbook" .yml).$mode.out"
+    flags=()
+    if [ "$mode" = check ]; then flags=(--check --diff); fi
+    if ! ansible-playbook -vvv -i "$here/inventory.yml" "${flags[@]}" "$playbook" >"$out" 2>&1; then
+      tail -n 60 "$out" >&2
+      echo "tccc_examples: the example '$name' failed (${flags[*]:-without --check})" >&2
+      exit 1
+    fi
+    grep -E '^[a-z0-9-]+ +: ok=' "$out"
+    outputs+=("$out" "$(tccc_emulator_log "example$index-$mode")")
+  done
+done
+
+# What the examples say they print, they print; what README's playbooks would change in check mode
+# shows in the diff.
+"$TCCC_PYTHON" - "$work/plays/plan.json" <<'PY'
+import json, os, re, sys
+problems = []
+for example in json.load(open(sys.argv[1])):
+    base = example["playbook"][:-4]
+    run = open(base + ".run.out").read()
+    for text in example["expected"]:
+        if '"msg": %s' % json.dumps(text) not in run:
+            problems.append("%s: does not print %s, as its comment says" % (example["name"], text))
+    if example["readme"] and re.search(r"tencentcloud\.tccc\.tccc_extensions?:", open(example["playbook"]).read()):
+        check = open(base + ".check.out").read()
+        if not re.search(r'^\+ +"extension_name": ', check, re.MULTILINE):
+            problems.append("%s: --check --diff shows no change of an extension" % example["name"])
+print("\n".join(problems) or "every example printed what it says, and README's --check --diff showed the changes")
+sys.exit(1 if problems else 0)
+PY
+tccc_scan_secrets "$work/secrets.txt" "${outputs[@]}"
