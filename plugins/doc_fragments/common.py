@@ -23,7 +23,8 @@ options:
       - 'The credential chain: the first of these sources that yields a key signs the requests.'
       - 1. The options O(secret_id) and O(secret_key), with the token O(security_token).
       - 2. The environment variables E(TENCENTCLOUD_SECRET_ID) and E(TENCENTCLOUD_SECRET_KEY), with the token
-        E(TENCENTCLOUD_SECURITY_TOKEN), else E(TENCENTCLOUD_TOKEN).
+        E(TENCENTCLOUD_SECURITY_TOKEN), else E(TENCENTCLOUD_TOKEN); skipped when the task gives O(profile) or O(cam_role_name)
+        as an option, since what the task says wins over the environment (as with the AWS tools).
       - 3. The profile O(profile) in tccli's C(<dir>/<profile>.credential) (JSON C(secretId), C(secretKey), C(token); C(<dir>) is
         E(TENCENTCLOUD_SHARED_CREDENTIALS_DIR), else C(~/.tccli)); when that file does not exist, the C([<profile>]) section
         (C(secret_id), C(secret_key), no token) of the first existing of C(~/.tencentcloud/credentials) and
@@ -35,6 +36,7 @@ options:
         or a character outside Latin-1 (no HTTP header can carry those), half a key pair, a
         profile named but not found, or a file that cannot be read or parsed fails the task before anything is sent, with a message
         that names the option, variable or file and never the value.
+      - When the API refuses the key (unknown, malformed, wrong secret, bad token), the message says where the key came from.
     type: str
   secret_key:
     description:
@@ -49,7 +51,8 @@ options:
     aliases: [token]
   profile:
     description:
-      - The credential profile to read when no key was given as options or in the environment (source 3 of O(secret_id)).
+      - The credential profile to read when no key was given as options (source 3 of O(secret_id)). Given as an option, it wins
+        over keys in the environment; from its environment variables, it does not.
       - Defaults to environment variable E(TENCENTCLOUD_PROFILE), then E(TCCLI_PROFILE), then V(default). A profile named here or
         in those variables must exist.
       - A tccli profile's C(<profile>.configure) file may supply the region.
@@ -62,8 +65,9 @@ options:
         from the instance metadata service (2 second timeout) and refreshed before they expire.
       - Environment variable E(TENCENTCLOUD_CAM_ROLE_NAME). The metadata base URL can be changed with E(TENCENTCLOUD_METADATA_ENDPOINT)
         (default V(http://metadata.tencentyun.com)).
-      - Only used when no key was found in the options, the environment or a profile. A profile named by O(profile) or its
-        variables wins over the role; the implicit V(default) profile is not read when a role is set.
+      - Only used when no key was found in the options, the environment or a profile. Given as an option, it wins over keys and a
+        profile named in the environment; O(profile) given as an option wins over it; the implicit V(default) profile is not read
+        when a role is set.
     type: str
   assume_role_arn:
     description:

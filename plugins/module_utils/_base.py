@@ -49,12 +49,16 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
     spec = tccc_argument_spec()
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
+    # An endpoint written with user:password@ is refused below; masked first, so that the task's
+    # invocation (shown at -vvv) does not show the password either.
+    module.no_log_values.update(endpoint_user_info(module.params))
     require_requests(module)
     raw_params = _load_params()  # as received: YAML's numbers not yet turned into text
     if not ids_written:
         for warning in numeric_id_warnings(spec, raw_params):
             module.warn(warning)
     stop.handle_signals()
+    client = None
     try:
         if ids_written:
             check_no_numeric_ids(spec, raw_params)
@@ -66,7 +70,7 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
             module.warn(warning)
         result = run(module, client, checked)
     except TcccError as err:
-        fail_from_error(module, err)
+        fail_from_error(module, err, key_source(client))
     except stop.Stopped as stopped:
         fail_stopped(module, stopped)
     else:
@@ -95,12 +99,48 @@ def fail_stopped(module, stopped):
         os._exit(done.code if isinstance(done.code, int) else 1)
 
 
-def fail_from_error(module, err):
-    """Fail the task with ``msg`` plus structured ``error`` and ``request_id`` fields (and ``option``)."""
+def fail_from_error(module, err, source=None):
+    """Fail the task with ``msg`` plus structured ``error`` and ``request_id`` fields (and ``option``).
+
+    A key the API refused is named by where it came from (``source``, see key_source()), so that the
+    user fixes the right one: an option, the environment, a profile file or a role.
+    """
     result = err.to_result()
     if isinstance(err, ConfigError) and err.option:
         result["option"] = err.option
-    module.fail_json(msg=str(err), **result)
+    msg = str(err)
+    if source and str(err.code).startswith(KEY_CODES):
+        msg += " (the key came from %s)" % source
+    module.fail_json(msg=msg, **result)
+
+
+# The API's answers that blame the key itself rather than what it may do.
+KEY_CODES = ("AuthFailure.SecretIdNotFound", "AuthFailure.InvalidSecretId", "AuthFailure.SignatureFailure",
+             "AuthFailure.TokenFailure")
+_SOURCE_NAMES = {
+    "option": "the secret_id and secret_key options",
+    "env": "the environment variables TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY",
+}
+
+
+def key_source(client):
+    """Where the client's current key came from, in words: option, variable, profile file or role."""
+    source = getattr(getattr(client, "credentials", None), "source", "")
+    return _SOURCE_NAMES.get(source, "the " + source if source else None)
+
+
+def endpoint_user_info(params):
+    """The secrets of an ``endpoint`` or ``sts_endpoint`` written as ``scheme://user:password@host``: the
+    user info, and its password part (or its user part alone, which may be a token)."""
+    found = set()
+    for option in ("endpoint", "sts_endpoint"):
+        text = params.get(option) or ""
+        authority = text.split("://", 1)[-1].split("/", 1)[0]
+        if "@" in authority:
+            user_info = authority.rsplit("@", 1)[0]
+            user, _sep, password = user_info.partition(":")
+            found.update(value for value in (user_info, password or user) if value)
+    return found
 
 
 def require_requests(module):

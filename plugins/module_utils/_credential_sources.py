@@ -108,6 +108,11 @@ class CredentialSource:
         lifetime = credentials.expires_at - self._clock()
         self._refresh_at = credentials.expires_at - min(REFRESH_MARGIN, lifetime / 2.0)
 
+    @property
+    def source(self):
+        """Where the current credentials came from (Credentials.source), for messages."""
+        return self._credentials.source
+
     def get(self):
         """Current Credentials; a failed renewal raises ConfigError."""
         with self._lock:

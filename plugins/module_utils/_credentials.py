@@ -62,6 +62,10 @@ def _setting(params, option, env, variables, fallback=None, fallback_origin=None
     return None, None, None
 
 
+def _set(params, option):
+    return params.get(option) not in (None, "")
+
+
 def _from_options(params):
     secret_id, secret_key, token = (params.get(name) or None for name in ("secret_id", "secret_key", "security_token"))
     if secret_id is None and secret_key is None:
@@ -158,13 +162,16 @@ def resolve_credentials(params, env=None, home=None, sts_call=None, http_get=Non
     env = os.environ if env is None else env
     home = home if home is not None else os.path.expanduser("~")
     http_get = http_get or metadata_get
-    credentials = _from_options(params) or _from_env(env)
+    # What the task itself says wins over the environment, as with the AWS tools: a profile or CVM
+    # role written as an option beats keys in the environment (and a profile that does not exist fails).
+    written = _set(params, "profile") or _set(params, "cam_role_name")
+    credentials = _from_options(params) or (None if written else _from_env(env))
     role, role_origin, role_option = _setting(params, "cam_role_name", env, (ENV_CAM_ROLE_NAME,))
     extras, region, places, warnings = {}, None, [], []
     if credentials is None:
         profile, origin, option = _profile_name(params, env)
-        # An implicit "default" profile must not override a CVM role that was asked for.
-        if origin is not None or role is None:
+        # An implicit "default" profile, or one from the environment, must not override a CVM role the task asked for.
+        if option is not None or (role_option is None and (origin is not None or role is None)):
             credentials, extras, region, places = from_profile(profile, origin, option, env, home, system_file, clock(), warnings)
     region = params.get("region") or region
     if credentials is not None:

@@ -156,8 +156,8 @@ extension:
     - The extension as read after the change, with the same keys as one item of
       RV(tencentcloud.tccc.tccc_extension_info#module:extensions) (without the live status); V({}) when it does not exist.
     - In check mode, what a real run would leave, as far as it is known without writing.
-    - In check mode, an extension that a real run would create has C(would_create=true) and no registration facts: it does not
-      exist yet, so there is nothing to read.
+    - In check mode, an extension that a real run would create has C(would_create=true) and no registration facts (it does not
+      exist yet, so there is nothing to read).
     - After a password reset with O(include_registration=true), C(password) is the new password.
   returned: success
   type: dict

@@ -188,8 +188,8 @@ extensions:
       RV(tencentcloud.tccc.tccc_extension_info#module:extensions) (without the live status).
     - In check mode, what a real run would leave, as far as it is known without writing; an extension still to be created has no
       registration facts yet.
-    - In check mode, an extension that a real run would create has C(would_create=true) and no registration facts: it does not
-      exist yet, so there is nothing to read. The P(tencentcloud.tccc.sip_client#role) role names and skips such an extension.
+    - In check mode, an extension that a real run would create has C(would_create=true) and no registration facts (it does not
+      exist yet, so there is nothing to read). The P(tencentcloud.tccc.sip_client#role) role names and skips such an extension.
     - After a password reset with O(include_registration=true), C(password) is the new password.
   returned: success
   type: list

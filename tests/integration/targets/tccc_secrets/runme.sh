@@ -61,6 +61,8 @@ with open(path, "w") as handle:
 os.chmod(path, 0o644)
 with open(secrets_file, "a") as handle:
     handle.write("ZqBadTokenA1b2\n")
+    # the password of the endpoint that secrets_profiles.yml gives with user info
+    handle.write("Ep-Password-never-shown-7\n")
 EOF
 # The temporary key and its token come from the environment, which -vvv does not print (a task's
 # environment keyword would be: it is part of the command line shown).

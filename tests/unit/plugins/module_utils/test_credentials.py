@@ -276,10 +276,29 @@ def test_options_beat_cvm_role(ctx):
     assert ctx.resolve(dict(OPT, cam_role_name="ops")).get().source == "option"
 
 
-def test_environment_beats_profile_without_reading_it(ctx):
+def test_environment_beats_a_profile_named_in_the_environment_without_reading_it(ctx):
     ctx.tccli(mode=0o666)
     ctx.ini(text="garbage")
-    assert ctx.resolve({"profile": "default"}, env=ENV).get().source == "env"
+    assert ctx.resolve({}, env=dict(ENV, TENCENTCLOUD_PROFILE="default")).get().source == "env"
+
+
+def test_a_profile_option_beats_keys_in_the_environment(ctx):
+    # Before, the environment's keys won and the profile the task named was silently ignored.
+    path = ctx.tccli("prod")
+    assert ctx.resolve({"profile": "prod"}, env=ENV).get().source == "profile prod (%s)" % path
+
+
+def test_a_profile_option_that_does_not_exist_fails_though_the_environment_has_keys(ctx):
+    with pytest.raises(ConfigError) as caught:
+        ctx.resolve({"profile": "doesnotexist"}, env=ENV)
+    assert "doesnotexist" in str(caught.value)
+
+
+def test_a_cvm_role_option_beats_keys_and_a_profile_in_the_environment(ctx):
+    ctx.tccli("prod")
+    http = Metadata(role_answer(NOW + 7200))
+    got = ctx.resolve({"cam_role_name": "ops"}, env=dict(ENV, TENCENTCLOUD_PROFILE="prod"), http_get=http).get()
+    assert got.source == "cvm role ops"
 
 
 def test_environment_beats_cvm_role(ctx):

@@ -169,6 +169,17 @@ def test_secrets_never_in_failure_output(tccc, capsys):
     text = json.dumps(result)
     assert result["failed"] is True and "secret_key" in result["msg"]
     assert SECRET_KEY not in text and TOKEN not in text
+    # the key the API refused is named by where it came from
+    assert result["msg"].endswith("(the key came from the secret_id and secret_key options)")
+
+
+def test_an_endpoint_with_a_password_is_refused_and_masked_in_the_invocation(tccc, capsys):
+    result = run(keys(endpoint="http://tccc-user:Ep-Password-never-shown-7@127.0.0.1:9"), capsys)
+    assert result["failed"] is True and result["option"] == "endpoint"
+    # Before, the refusal hid it, but the invocation that -vvv shows held it.
+    assert "Ep-Password-never-shown-7" not in json.dumps(result)
+    assert "127.0.0.1:9" in result["invocation"]["module_args"]["endpoint"]
+    assert tccc.received == []
 
 
 def test_missing_requests_library(tccc, capsys, monkeypatch):
