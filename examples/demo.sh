@@ -8,6 +8,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-python3}
 output=${DEMO_OUTPUT:-$root/demo-output}
+# ansible-playbook finds the collection in an ansible_collections/tencentcloud/tccc tree: a link to
+# this one, kept (unlike the emulator's files) so that the command printed at the end works as pasted.
+collections=$root/build/demo/collections
 work=$(mktemp -d)
 emulator_pid=
 cleanup() {
@@ -16,9 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ansible-playbook finds the collection in an ansible_collections/tencentcloud/tccc tree.
-mkdir -p "$work/collections/ansible_collections/tencentcloud"
-ln -s "$root" "$work/collections/ansible_collections/tencentcloud/tccc"
+mkdir -p "$collections/ansible_collections/tencentcloud"
+ln -sfn "$root" "$collections/ansible_collections/tencentcloud/tccc"
 
 "$python" "$root/tests/emulator" --port 0 --port-file "$work/port" --data "$root/examples/demo-data.yml" 2>"$work/emulator.log" >/dev/null &
 emulator_pid=$!
@@ -30,7 +32,7 @@ echo "TCCC emulator on http://127.0.0.1:$port (pid $emulator_pid)"
 export TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$port"
 export TENCENTCLOUD_SECRET_ID=AKIDDEMO0000000000000000000000000000
 export TENCENTCLOUD_SECRET_KEY=demo-secret-key-only-valid-on-the-emulator
-export ANSIBLE_COLLECTIONS_PATH="$work/collections"
+export ANSIBLE_COLLECTIONS_PATH="$collections"
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-}
 start=$EPOCHREALTIME
 ansible-playbook "$root/examples/sip_configs.yml" -e "output_dir=$output"
@@ -44,5 +46,5 @@ cat <<EOT
 
 Against a real TCCC instance, the same playbook (no emulator, your own key):
   export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...   # or a tccli profile
-  ansible-playbook $root/examples/sip_configs.yml -e tccc_sdk_app_id=<SdkAppId> -e output_dir=<directory>
+  ANSIBLE_COLLECTIONS_PATH=$collections $(command -v ansible-playbook) $root/examples/sip_configs.yml -e tccc_sdk_app_id=<SdkAppId> -e output_dir=<directory>
 EOT

@@ -4,7 +4,9 @@
 # installs it (built into a tarball, installed from it into a fresh directory) and run as written,
 # each against a fresh emulator with its sample instance: README's playbooks first with
 # --check --diff (which must show what the write modules would change), then for real. Every run
-# is at -vvv, and no key or SIP password of the emulator may appear in any output.
+# is at -vvv, and no key or SIP password of the emulator may appear in any output. Last, make
+# demo's command "against a real instance", pasted as printed into a shell without the demo's
+# settings, must run.
 set -eux
 
 source ../setup_tccc_emulator/emulator.sh
@@ -80,4 +82,29 @@ for example in json.load(open(sys.argv[1])):
 print("\n".join(problems) or "every example printed what it says, and README's --check --diff showed the changes")
 sys.exit(1 if problems else 0)
 PY
+
+# make demo (examples/demo.sh) from the installed collection, then the command it prints for a real
+# instance, placeholders filled in, in a shell that has none of the demo's settings; an emulator with
+# the demo's data and keys stands in for the real service.
+PYTHON=$TCCC_PYTHON DEMO_OUTPUT=$work/demo-output bash "$installed/examples/demo.sh" >"$work/demo.out" 2>&1 ||
+  { tail -n 40 "$work/demo.out" >&2; exit 1; }
+pasted=$(grep -A2 '^Against a real TCCC instance' "$work/demo.out" | grep -F 'ansible-playbook' |
+  sed -e 's/<SdkAppId>/1400000000/' -e "s|<directory>|$work/pasted|")
+tccc_emulator_start pasted --data "$installed/examples/demo-data.yml"
+eval "$("$TCCC_PYTHON" -c 'import sys, yaml; a = yaml.safe_load(open(sys.argv[1]))["accounts"][0]
+print("demo_id=%s demo_key=%s" % (a["secret_id"], a["secret_key"]))' "$installed/examples/demo-data.yml")"
+if ! env -u ANSIBLE_COLLECTIONS_PATH TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT" \
+    TENCENTCLOUD_SECRET_ID="$demo_id" TENCENTCLOUD_SECRET_KEY="$demo_key" bash -c "$pasted" >"$work/pasted.out" 2>&1; then
+  tail -n 40 "$work/pasted.out" >&2
+  echo "tccc_examples: make demo's command for a real instance failed as pasted: $pasted" >&2
+  exit 1
+fi
+test -s "$work/pasted/baresip/accounts"
+outputs+=("$work/demo.out" "$work/pasted.out")
+echo "$demo_key" >>"$work/secrets.txt"
+"$TCCC_PYTHON" -c 'import sys, yaml
+for i in yaml.safe_load(open(sys.argv[1]))["instances"]:
+    for e in i["extensions"]:
+        print(e["password"])' "$installed/examples/demo-data.yml" >>"$work/secrets.txt"
+
 tccc_scan_secrets "$work/secrets.txt" "${outputs[@]}"
