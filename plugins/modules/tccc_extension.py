@@ -115,7 +115,7 @@ EXAMPLES = r"""
     name: tencentcloud.tccc.sip_client
   vars:
     sip_client_kind: baresip
-    sip_client_extensions: "{{ phone.extensions }}"
+    sip_client_extensions: ["{{ phone.extension }}"]
 
 - name: Delete extension 2001
   tencentcloud.tccc.tccc_extension:

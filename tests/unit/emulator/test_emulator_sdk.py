@@ -129,7 +129,7 @@ def test_sts_errors(world_emulator, sdk, keys):
     assert _sts_code(sdk, running, a, RoleArn='qcs::cam::uin/100000000001:roleName/nobody', RoleSessionName='s1') == \
         'ResourceNotFound.RoleNotExist'
     assert _sts_code(sdk, running, a, RoleArn='tccc-reader', RoleSessionName='s1') == 'InvalidParameterValue'
-    assert _sts_code(sdk, running, a, RoleArn=READER_ARN, RoleSessionName='s1', DurationSeconds=60) == 'InvalidParameterValue'
+    assert _sts_code(sdk, running, a, RoleArn=READER_ARN, RoleSessionName='s1', DurationSeconds=43201) == 'InvalidParameterValue'
     assert _sts_code(sdk, running, a, RoleArn=READER_ARN, RoleSessionName='s') == 'InvalidParameterValue'
     assert _sts_code(sdk, running, a, RoleArn=READER_ARN, RoleSessionName='s1', Policy='{not json') == 'InvalidParameter'
     assert _sts_code(sdk, running, a, RoleArn=READER_ARN) == 'MissingParameter'

@@ -9,13 +9,29 @@
 # settings, must run.
 set -eux
 
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+  echo "tccc_examples: needs root and unshare (util-linux): the examples write into ~/.baresip, which each run gets empty, in a mount namespace" >&2
+  exit 1
+fi
 source ../setup_tccc_emulator/emulator.sh
 here=$PWD
+# Examples write into ~/.baresip (where baresip keeps its accounts), which Ansible expands with the
+# home of the user it runs as, whatever $HOME says: each run gets it empty, on a tmpfs in a mount
+# namespace of its own, so that the machine's own stays untouched (an empty one made here goes at exit).
+baresip_home="$(getent passwd "$(id -un)" | cut -d: -f6)/.baresip"
+if [ ! -e "$baresip_home" ]; then
+  mkdir -m 0700 "$baresip_home"
+  tccc_track_path "$baresip_home"
+fi
+# shellcheck disable=SC2016  # expanded by the inner bash, from its arguments
+in_private_home=(unshare --mount bash -c 'mount -t tmpfs tccc-baresip "$0" && exec "$@"' "$baresip_home")
 work=$TCCC_WORK/examples
-mkdir -p "$work/home/.baresip" "$work/home/.tccli"
+mkdir -p "$work/home/.tccli"
 
 ansible-galaxy collection build --output-path "$work/dist" "$TCCC_COLLECTION"
-ansible-galaxy collection install --offline -p "$work/collections" "$work"/dist/tencentcloud-tccc-*.tar.gz
+# Into a directory of its own, as a user installs it, whatever the collection path of this run.
+ANSIBLE_COLLECTIONS_PATH=$work/collections ansible-galaxy collection install --offline -p "$work/collections" \
+  "$work"/dist/tencentcloud-tccc-*.tar.gz
 installed=$work/collections/ansible_collections/tencentcloud/tccc
 "$TCCC_PYTHON" "$here/extract_examples.py" "$installed" "$work/plays"
 
@@ -54,7 +70,7 @@ print("\t".join([e["name"], e["playbook"], str(e["readme"]).lower()]))' "$work/p
     out="$work/$(basename "$playbook" .yml).$mode.out"
     flags=()
     if [ "$mode" = check ]; then flags=(--check --diff); fi
-    if ! ansible-playbook -vvv -i "$here/inventory.yml" "${flags[@]}" "$playbook" >"$out" 2>&1; then
+    if ! "${in_private_home[@]}" ansible-playbook -vvv -i "$here/inventory.yml" "${flags[@]}" "$playbook" >"$out" 2>&1; then
       tail -n 60 "$out" >&2
       echo "tccc_examples: the example '$name' failed (${flags[*]:-without --check})" >&2
       exit 1
@@ -66,11 +82,11 @@ done
 
 # What the examples say they print, they print; what README's playbooks would change in check mode
 # shows in the diff.
-"$TCCC_PYTHON" - "$work/plays/plan.json" <<'PY'
+"$TCCC_PYTHON" - "$work/plays/plan.json" "$work" <<'PY'
 import json, os, re, sys
 problems = []
 for example in json.load(open(sys.argv[1])):
-    base = example["playbook"][:-4]
+    base = os.path.join(sys.argv[2], os.path.basename(example["playbook"])[:-4])
     run = open(base + ".run.out").read()
     for text in example["expected"]:
         if '"msg": %s' % json.dumps(text) not in run:
@@ -79,6 +95,8 @@ for example in json.load(open(sys.argv[1])):
         check = open(base + ".check.out").read()
         if not re.search(r'^\+ +"extension_name": ', check, re.MULTILINE):
             problems.append("%s: --check --diff shows no change of an extension" % example["name"])
+        if "not written, since tccc_extensions would create them" not in check:
+            problems.append("%s: under --check the role did not name the extensions still to be created" % example["name"])
 print("\n".join(problems) or "every example printed what it says, and README's --check --diff showed the changes")
 sys.exit(1 if problems else 0)
 PY
@@ -86,7 +104,7 @@ PY
 # make demo (examples/demo.sh) from the installed collection, then the command it prints for a real
 # instance, placeholders filled in, in a shell that has none of the demo's settings; an emulator with
 # the demo's data and keys stands in for the real service.
-PYTHON=$TCCC_PYTHON DEMO_OUTPUT=$work/demo-output bash "$installed/examples/demo.sh" >"$work/demo.out" 2>&1 ||
+PYTHON=$TCCC_PYTHON DEMO_OUTPUT=$work/demo-output "${in_private_home[@]}" bash "$installed/examples/demo.sh" >"$work/demo.out" 2>&1 ||
   { tail -n 40 "$work/demo.out" >&2; exit 1; }
 pasted=$(grep -A2 '^Against a real TCCC instance' "$work/demo.out" | grep -F 'ansible-playbook' |
   sed -e 's/<SdkAppId>/1400000000/' -e "s|<directory>|$work/pasted|")
@@ -94,7 +112,8 @@ tccc_emulator_start pasted --data "$installed/examples/demo-data.yml"
 eval "$("$TCCC_PYTHON" -c 'import sys, yaml; a = yaml.safe_load(open(sys.argv[1]))["accounts"][0]
 print("demo_id=%s demo_key=%s" % (a["secret_id"], a["secret_key"]))' "$installed/examples/demo-data.yml")"
 if ! env -u ANSIBLE_COLLECTIONS_PATH TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT" \
-    TENCENTCLOUD_SECRET_ID="$demo_id" TENCENTCLOUD_SECRET_KEY="$demo_key" bash -c "$pasted" >"$work/pasted.out" 2>&1; then
+    TENCENTCLOUD_SECRET_ID="$demo_id" TENCENTCLOUD_SECRET_KEY="$demo_key" "${in_private_home[@]}" bash -c "$pasted" \
+    >"$work/pasted.out" 2>&1; then
   tail -n 40 "$work/pasted.out" >&2
   echo "tccc_examples: make demo's command for a real instance failed as pasted: $pasted" >&2
   exit 1
