@@ -84,8 +84,8 @@ options:
     type: str
   assume_role_duration:
     description:
-      - Lifetime in seconds of the assumed role's credentials, from 1 to 43200 (STS C(AssumeRole)'s C(DurationSeconds): its
-        documented maximum is 43200 and its default 7200; it documents no minimum).
+      - Lifetime in seconds of the assumed role's credentials, from 1 to 43200 (STS C(AssumeRole)'s C(DurationSeconds), whose
+        documented maximum is 43200 and default 7200; no minimum is documented).
       - Environment variable E(TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION); default V(7200).
     type: int
   sts_endpoint:

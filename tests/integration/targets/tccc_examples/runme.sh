@@ -109,8 +109,8 @@ PYTHON=$TCCC_PYTHON DEMO_OUTPUT=$work/demo-output "${in_private_home[@]}" bash "
 pasted=$(grep -A2 '^Against a real TCCC instance' "$work/demo.out" | grep -F 'ansible-playbook' |
   sed -e 's/<SdkAppId>/1400000000/' -e "s|<directory>|$work/pasted|")
 tccc_emulator_start pasted --data "$installed/examples/demo-data.yml"
-eval "$("$TCCC_PYTHON" -c 'import sys, yaml; a = yaml.safe_load(open(sys.argv[1]))["accounts"][0]
-print("demo_id=%s demo_key=%s" % (a["secret_id"], a["secret_key"]))' "$installed/examples/demo-data.yml")"
+read -r demo_id demo_key < <("$TCCC_PYTHON" -c 'import sys, yaml; a = yaml.safe_load(open(sys.argv[1]))["accounts"][0]
+print(a["secret_id"], a["secret_key"])' "$installed/examples/demo-data.yml")
 if ! env -u ANSIBLE_COLLECTIONS_PATH TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT" \
     TENCENTCLOUD_SECRET_ID="$demo_id" TENCENTCLOUD_SECRET_KEY="$demo_key" "${in_private_home[@]}" bash -c "$pasted" \
     >"$work/pasted.out" 2>&1; then
