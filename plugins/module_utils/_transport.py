@@ -253,12 +253,8 @@ class Client:
             stop.check()
             credentials = self.credentials.get()
             limiter = self.limiter(action, credentials.secret_id)
-            limiter.acquire()
-            stop.check()  # the pacer's wait may have ended with a stop
             try:
-                response = self._send(action, body, credentials)
-                limiter.succeeded()
-                return response
+                return self._send(action, body, credentials, limiter)
             except (ApiError, TransportError) as err:
                 kind = errors.classify(err.code, action)
                 if kind == errors.AMBIGUOUS:
@@ -267,8 +263,6 @@ class Client:
                     skew_corrected = self._correct_clock(err)
                     if skew_corrected:
                         continue
-                if kind == errors.THROTTLED:
-                    limiter.throttled()
                 if kind not in (errors.THROTTLED, errors.TRANSIENT) or not self.policy.should_retry(attempt):
                     if kind == errors.THROTTLED:
                         explain_unshared_pacing(err, limiter)
@@ -286,14 +280,13 @@ class Client:
             self.clock_offset = server_time - int(self.clock())
         return True
 
-    def _send(self, action, body, credentials):
-        timestamp = int(self.clock()) + self.clock_offset
-        headers = sign(credentials.secret_id, credentials.secret_key, self.endpoint.host, self.service, action, self.version,
-                       body, timestamp, token=credentials.token, region=self.region, language=self.language,
-                       request_client=REQUEST_CLIENT)
-        headers["User-Agent"] = USER_AGENT
+    def _send(self, action, body, credentials, limiter):
+        def paced():
+            limiter.acquire()
+            stop.check()  # the pacer's wait may have ended with a stop
+
         try:
-            answer, raw = within(self.timeout, self._exchange, action, body, headers)
+            return within(self.timeout, self._exchange, action, body, credentials, limiter, first=paced)
         except requests.exceptions.SSLError as exc:
             if _NOT_TLS.search(str(exc)):
                 raise TransportError(errors.TLS_ERROR, "%s does not speak HTTPS (it answered the TLS handshake with something else, "
@@ -308,30 +301,50 @@ class Client:
         except requests.exceptions.RequestException as exc:
             raise TransportError(errors.CONNECTION_ERROR, "connection to %s failed: %s" % (self.endpoint.host, failure_reason(exc)),
                                  action=action)
-        headers = getattr(answer, "headers", None) or {}
-        return parse_answer(answer.status_code, raw, action, headers.get("Content-Type"))
 
-    def _exchange(self, action, body, headers):
-        """One POST and its whole body. ``timeout`` also bounds each socket wait, so that the thread of
-        a request that within() gave up on ends soon after the server stops sending."""
+    def _exchange(self, action, body, credentials, limiter):
+        """One POST, signed the moment it leaves, its whole body and its answer, told to the pacer from
+        the thread that acquired (its feedback is per thread). ``timeout`` also bounds each socket
+        wait, so that the thread of a request that within() gave up on ends soon after the server stops sending."""
+        timestamp = int(self.clock()) + self.clock_offset
+        headers = sign(credentials.secret_id, credentials.secret_key, self.endpoint.host, self.service, action, self.version,
+                       body, timestamp, token=credentials.token, region=self.region, language=self.language,
+                       request_client=REQUEST_CLIENT)
+        headers["User-Agent"] = USER_AGENT
         answer = self.session.post(self.endpoint.url, data=body, headers=headers,
                                    timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
-        return answer, read_body(answer, action)
+        raw = read_body(answer, action)
+        try:
+            response = parse_answer(answer.status_code, raw, action, (getattr(answer, "headers", None) or {}).get("Content-Type"))
+        except ApiError as err:
+            if errors.classify(err.code, action) == errors.THROTTLED:
+                limiter.throttled()
+            raise
+        limiter.succeeded()
+        return response
 
 
-def within(seconds, function, *args):
+def within(seconds, function, *args, **kwargs):
     """``function(*args)``, or requests' Timeout once ``seconds`` have passed, however it is going.
 
     requests applies a timeout to each socket wait, not to the answer: a server that sends a byte
     now and then (headers or body) would hold a request for ever. The call runs in a daemon thread
     that is left behind when it overruns: no request of ours waits on it, it reads at most
     MAX_ANSWER_BYTES, and it ends at the latest ``seconds`` after the server stops sending.
+
+    ``first()`` (the pacer's wait) runs in that thread before ``function``, outside the ``seconds``:
+    the thread is started before it, so that the request leaves the moment the pacer lets it, not a
+    thread start later (a later start would bunch requests that the pacer had spaced).
     """
+    first = kwargs.get("first")
     outcome = {}
     finished = threading.Event()
 
     def run():
         try:
+            if first is not None:
+                first()
+            outcome["sent"] = time.monotonic()
             outcome["value"] = function(*args)
         except BaseException as exc:  # pylint: disable=broad-exception-caught
             outcome["error"] = exc
@@ -341,8 +354,14 @@ def within(seconds, function, *args):
     worker = threading.Thread(target=run, name="tccc-request")
     worker.daemon = True
     worker.start()
-    if not finished.wait(seconds):
-        raise requests.exceptions.Timeout("no complete answer within %s seconds" % seconds)
+    # Nothing wakes this thread when the request leaves: a wake-up then would take the CPU from the
+    # request at the moment the pacer spaced it. It looks at the clock when a wait runs out instead.
+    wait = seconds
+    while not finished.wait(wait):
+        sent = outcome.get("sent")
+        wait = seconds if sent is None else sent + seconds - time.monotonic()
+        if wait <= 0:
+            raise requests.exceptions.Timeout("no complete answer within %s seconds" % seconds)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
