@@ -36,7 +36,7 @@ CAP = 90  # seconds, only against a hang
 # The property test's budget: TRIALS trials from SEED, 2 to 6 s each on a 2-core machine (TCCC_KILL_TRIALS=28
 # repeats the review's count).
 SEED = 19
-TRIALS = int(os.environ.get('TCCC_KILL_TRIALS', '8'))
+TRIALS = int(os.environ.get('TCCC_KILL_TRIALS', '6'))
 # Runs ahead of itself in its own session, as ansible-playbook's worker does (it calls setsid):
 # killing this launcher's process group leaves the module running.
 LAUNCHER = ('import subprocess, sys\n'
