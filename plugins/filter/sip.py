@@ -80,6 +80,12 @@ def _quote_asterisk(value, extension, field):
 
 
 def _quote_freeswitch(value, extension, field):
+    # mod_sofia hands a gateway's credentials to sofia-sip as one "scheme:realm:user:password"
+    # string (sofia_reg.c, sofia_reg_handle_sip_r_challenge), and auc_credentials() in sofia-sip's
+    # iptsec/auth_client.c ends the password at its first ':', with no escape: the registrar would
+    # get a digest of the password's first part and answer 403.
+    if field == "password" and ":" in value:
+        _fail(extension, field, "holds a colon (sofia-sip's auc_credentials() ends the password there)", "freeswitch")
     return "".join(XML_ESCAPES.get(char, char) for char in value)
 
 

@@ -104,7 +104,7 @@ def main(work):
             proxy = want[key][1]["outbound_proxy"]
             assert params["register-proxy"].startswith("sip:%s;" % proxy), "register-proxy is not the outbound proxy"
             gateways[key] = params["password"]
-    assert set(gateways) == set(want)
+    assert set(gateways) == {key for key, value in want.items() if ":" not in value[0]}
     for key, password in gateways.items():
         assert password == want[key][0], "FreeSWITCH reads another password for %s@%s" % key
         checked += 1

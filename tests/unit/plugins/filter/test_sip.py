@@ -68,10 +68,20 @@ def test_asterisk_refuses_what_it_cannot_carry(value, problem):
 
 
 def test_freeswitch_reads_back_every_printable_character_and_expands_nothing():
-    value = PRINTABLE + " $${local_ip_v4}"
+    value = PRINTABLE.replace(":", "") + " $${local_ip_v4}"
     written = sip_value(value, "freeswitch", "password", "1001")
     assert "$" not in written  # FreeSWITCH's pre-processor expands $${...} before the XML parser runs
     assert ET.fromstring('<param value="%s"/>' % written).get("value") == value
+
+
+def test_freeswitch_refuses_a_colon_in_a_password_only():
+    # sofia-sip's auc_credentials() reads "scheme:realm:user:password" and ends the password at a ':'
+    with pytest.raises(AnsibleFilterError) as caught:
+        sip_value(SECRET + ":x", "freeswitch", "password", "1001")
+    message = str(caught.value)
+    assert message.startswith("extension 1001: password holds a colon") and "FreeSWITCH" in message
+    assert SECRET not in message
+    assert sip_value("a:b", "freeswitch", "sip_client_freeswitch_context") == "a:b"
 
 
 def test_baresip_reads_back_every_character_it_can_carry():
