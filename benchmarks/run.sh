@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# make bench: times tccc_extension_info against the official SDK and tccli on the local TCCC
-# emulator (benchmarks/bench.py does the work; --help lists its options). make runs this with
-# .venv/dev first on PATH and ANSIBLE_COLLECTIONS_PATH=build/stage; run directly, it stages the
+# make bench: benchmarks/run.sh [CLAIM] [OPTIONS]. One script per claim (docs/performance.md lists
+# them); without CLAIM every claim runs with OPTIONS (e.g. --quick). make runs this with .venv/dev
+# first on PATH and ANSIBLE_COLLECTIONS_PATH=build/stage; run directly, each script copies the
 # collection itself. Not part of CI: numbers, not tests.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
 python=${PYTHON:-${VENV:+$VENV/bin/python}}
-python=${python:-python3}
-if [ -z "${ANSIBLE_COLLECTIONS_PATH:-}" ]; then
-  collection=$("$root/tools/stage-collection" "$root/build/bench-stage")
-  export ANSIBLE_COLLECTIONS_PATH=${collection%/ansible_collections/tencentcloud/tccc}
-fi
-exec "$python" "$root/benchmarks/bench.py" "$@"
+python=${python:-$here/../.venv/dev/bin/python}
+claims="pacer vs_sdk fixed_cost memory writes"
+case "${1:-}" in
+  -h | --help) echo "usage: benchmarks/run.sh [CLAIM] [OPTIONS]; CLAIM: $claims; benchmarks/run.sh CLAIM --help lists its options"; exit 0 ;;
+  -* | '') for claim in $claims; do "$python" "$here/$claim.py" "$@"; done ;;
+  *) claim=$1; shift
+     [ -f "$here/$claim.py" ] || { echo "benchmarks/run.sh: no claim $claim (claims: $claims)" >&2; exit 2; }
+     exec "$python" "$here/$claim.py" "$@" ;;
+esac
