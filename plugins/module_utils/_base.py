@@ -23,7 +23,7 @@ from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback
 
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _workers as stop
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._credentials import CredentialSource, resolve_credentials
-from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import STOPPED, ConfigError, TcccError
+from ansible_collections.tencentcloud.tccc.plugins.module_utils._errors import STOPPED, ConfigError, TcccError, remember
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._pacing import RATE_RANGE
 from ansible_collections.tencentcloud.tccc.plugins.module_utils._transport import (
     CCC_HOST, CCC_VERSION, Client, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, STS_HOST, STS_VERSION, new_session, parse_endpoint,
@@ -50,8 +50,10 @@ def run_module(argument_spec, run, check_params=None, ids_written=False, **modul
     spec.update(argument_spec)
     module = AnsibleModule(argument_spec=spec, **module_kwargs)
     # An endpoint written with user:password@ is refused below; masked first, so that the task's
-    # invocation (shown at -vvv) does not show the password either.
-    module.no_log_values.update(endpoint_user_info(module.params))
+    # invocation (shown at -vvv) does not show the password either: core 2.19-2.21 mask no_log_values
+    # in it, core 2.22 masks what remember() registers.
+    for secret in endpoint_user_info(module.params):
+        module.no_log_values.add(remember(secret))
     require_requests(module)
     raw_params = _load_params()  # as received: YAML's numbers not yet turned into text
     if not ids_written:

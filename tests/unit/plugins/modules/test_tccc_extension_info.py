@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from ansible.module_utils.common.parameters import PASS_VARS
+
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _base as base
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _errors as redaction
 from ansible_collections.tencentcloud.tccc.plugins.module_utils import _pacing as ratelimit
@@ -47,8 +49,8 @@ def read_all():
     return [listing(IDS), registrations(IDS)]
 
 
-def run(args, capsys, check_mode=False, no_log=False):
-    return run_main(tccc_extension_info.main, args, capsys, check_mode=check_mode, no_log=no_log)
+def run(args, capsys, check_mode=False, no_log=False, new_secrets=None):
+    return run_main(tccc_extension_info.main, args, capsys, check_mode=check_mode, no_log=no_log, new_secrets=new_secrets)
 
 
 def keys(**extra):
@@ -174,11 +176,17 @@ def test_secrets_never_in_failure_output(tccc, capsys):
 
 
 def test_an_endpoint_with_a_password_is_refused_and_masked_in_the_invocation(tccc, capsys):
-    result = run(keys(endpoint="http://tccc-user:Ep-Password-never-shown-7@127.0.0.1:9"), capsys)
+    new_secrets = []
+    result = run(keys(endpoint="http://tccc-user:Ep-Password-never-shown-7@127.0.0.1:9"), capsys, new_secrets=new_secrets)
     assert result["failed"] is True and result["option"] == "endpoint"
     # Before, the refusal hid it, but the invocation that -vvv shows held it.
     assert "Ep-Password-never-shown-7" not in json.dumps(result)
-    assert "127.0.0.1:9" in result["invocation"]["module_args"]["endpoint"]
+    if "inject_invocation" in PASS_VARS:
+        # From core 2.22 the invocation comes back only at -vvv, masked by the controller with what
+        # the module registered.
+        assert any("Ep-Password-never-shown-7" in secret for secret in new_secrets), new_secrets
+    else:
+        assert "127.0.0.1:9" in result["invocation"]["module_args"]["endpoint"]
     assert tccc.received == []
 
 
