@@ -192,17 +192,22 @@ class Bench:
     def emulator(self, extensions, latency_ms):
         return Emulator(self.args.emulator, self.work, extensions, latency_ms)
 
-    def run(self, emulator, client, argv, timeout, env=None):
-        """One measured run of argv against ``emulator``: a row with the emulator's counters and the child's stdout."""
+    def run(self, emulator, client, argv, timeout, env=None, inputs=None, settle=True):
+        """One measured run of argv in a directory of its own, which holds ``inputs`` ({file name: JSON
+        document}) for argv to name; the row has the emulator's counters since the last settled run."""
         self.count += 1
         rundir = os.path.join(self.work, "%02d-%s" % (self.count, re.sub(r"[^A-Za-z0-9]+", "-", client).strip("-")))
         for name in ("home", "run", "tmp"):
             os.makedirs(os.path.join(rundir, name), mode=0o700)
+        for name, document in (inputs or {}).items():
+            with open(os.path.join(rundir, name), "w", encoding="utf-8") as handle:
+                json.dump(document, handle)
         env = dict(env or {}, PATH=os.environ.get("PATH", "/usr/bin:/bin"), LANG="C.UTF-8", HOME=os.path.join(rundir, "home"),
                    XDG_RUNTIME_DIR=os.path.join(rundir, "run"), TMPDIR=os.path.join(rundir, "tmp"), TENCENTCLOUD_SECRET_ID=SECRET_ID,
                    TENCENTCLOUD_SECRET_KEY=SECRET_KEY, TENCENTCLOUD_CCC_ENDPOINT=emulator.url)
-        time.sleep(SETTLE)
-        emulator.control("/_emulator/reset-stats", b"")
+        if settle:
+            time.sleep(SETTLE)
+            emulator.control("/_emulator/reset-stats", b"")
         load = os.getloadavg()[0]
         self.loads.append(load)
         spinners = [subprocess.Popen([sys.executable, "-c", BUSY, str(timeout)]) for _index in range(self.args.load)]
@@ -221,10 +226,9 @@ class Bench:
     def module(self, emulator, name, module_args, timeout, client):
         """The module's own process (python -m, the staged collection on PYTHONPATH: no AnsiballZ, no
         controller); row["result"] is its parsed JSON result, or None."""
-        path = os.path.join(self.work, "args-%s.json" % name)
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump({"ANSIBLE_MODULE_ARGS": dict(module_args, sdk_app_id=SDK_APP_ID, _ansible_no_log=True)}, handle)
-        row = self.run(emulator, client, [sys.executable, "-m", MODULES + name, path], timeout, {"PYTHONPATH": self.collections})
+        document = {"ANSIBLE_MODULE_ARGS": dict(module_args, sdk_app_id=SDK_APP_ID, _ansible_no_log=True)}
+        row = self.run(emulator, client, [sys.executable, "-m", MODULES + name, "args.json"], timeout, {"PYTHONPATH": self.collections},
+                       {"args.json": document})
         row["result_bytes"] = len(row["stdout"])
         try:
             row["result"] = json.loads(row.pop("stdout").decode("utf-8"))
@@ -250,13 +254,11 @@ class Bench:
     def playbook(self, emulator, playbook, extra_vars, timeout, client):
         """A whole ansible-playbook run of benchmarks/playbooks/PLAYBOOK on localhost; its tasks use
         no_log and its asserts print no values, so its output (output.txt) is kept for reading."""
-        path = os.path.join(self.work, "vars-%d.json" % self.count)
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(dict(extra_vars, bench_sdk_app_id=SDK_APP_ID), handle)
-        argv = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local", "-e", "@" + path,
+        argv = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local", "-e", "@vars.json",
                 os.path.join(HERE, "playbooks", playbook)]
         row = self.run(emulator, client, argv, timeout, {"ANSIBLE_COLLECTIONS_PATH": self.collections, "ANSIBLE_NOCOLOR": "1",
-                                                         "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_RETRY_FILES_ENABLED": "false"})
+                                                         "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_RETRY_FILES_ENABLED": "false"},
+                       {"vars.json": dict(extra_vars, bench_sdk_app_id=SDK_APP_ID)})
         output = row.pop("stdout")
         with open(os.path.join(row["rundir"], "output.txt"), "wb") as handle:
             handle.write(output)

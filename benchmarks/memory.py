@@ -16,7 +16,7 @@ import harness
 
 
 def measure(bench):
-    sizes = bench.args.sizes if not bench.args.quick else [20, 1000]
+    sizes = bench.args.sizes or ([20, 1000] if bench.args.quick else [20, 1000, 10000])
     first = None
     for n in sizes:
         limit = harness.time_limit(n // 100 + 1, 0)
@@ -37,8 +37,7 @@ def measure(bench):
 
 def main():
     parser = harness.parser(__doc__, "N=20 and 1000 only, to check the harness")
-    parser.add_argument("--sizes", type=harness.numbers, default=[20, 1000, 10000],
-                        help="N, comma-separated, smallest first")
+    parser.add_argument("--sizes", type=harness.numbers, help="N, comma-separated, smallest first (default: 20,1000,10000)")
     return harness.main("memory", measure, parser.parse_args())
 
 

@@ -34,11 +34,10 @@ def measure(bench):
 
 def main():
     parser = harness.parser(__doc__, "N=40 only (two windows), to check the harness")
-    parser.add_argument("--sizes", type=harness.numbers, default=[200, 1000], help="N, comma-separated")
+    parser.add_argument("--sizes", type=harness.numbers, help="N, comma-separated (default: 200,1000)")
     parser.add_argument("--latency", type=int, default=200, metavar="MS", help="injected latency per request")
     args = parser.parse_args()
-    if args.quick:
-        args.sizes = [40]
+    args.sizes = args.sizes or ([40] if args.quick else [200, 1000])
     return harness.main("pacer", measure, args)
 
 

@@ -12,6 +12,7 @@ case "${1:-}" in
   -h | --help) echo "usage: benchmarks/run.sh [CLAIM] [OPTIONS]; CLAIM: $claims; benchmarks/run.sh CLAIM --help lists its options"; exit 0 ;;
   -* | '') for claim in $claims; do "$python" "$here/$claim.py" "$@"; done ;;
   *) claim=$1; shift
+     if [ -f "$here/$claim.sh" ]; then exec bash "$here/$claim.sh" "$@"; fi
      [ -f "$here/$claim.py" ] || { echo "benchmarks/run.sh: no claim $claim (claims: $claims)" >&2; exit 2; }
      exec "$python" "$here/$claim.py" "$@" ;;
 esac
