@@ -89,7 +89,7 @@ def stage(dest):
         if name and os.path.isfile(os.path.join(ROOT, name)):
             os.makedirs(os.path.dirname(os.path.join(target, name)), exist_ok=True)
             shutil.copy2(os.path.join(ROOT, name), os.path.join(target, name))
-    return dest
+    return os.path.abspath(dest)
 
 
 class Emulator:
@@ -182,7 +182,7 @@ class Bench:
         os.makedirs(self.work)
         path = args.collections_path
         if not path:
-            path = stage(os.path.join(self.out, "stage"))
+            path = stage(os.path.join(self.out, "stage"))  # run directly, not through run.sh
         if not os.path.isdir(os.path.join(path, "ansible_collections", "tencentcloud", "tccc", "plugins")):
             raise RuntimeError("no ansible_collections/tencentcloud/tccc under %s: give --collections-path or run benchmarks/run.sh" % path)
         self.collections = os.path.abspath(path)
