@@ -33,10 +33,11 @@ def sdk(bench, emulator, limit, retryer=False, extension_id=None, client=None):
     except (ValueError, IndexError):
         summary = {"failures": expected, "listed": expected, "errors": {"no summary (exit %s)" % row["returncode"]: 1}}
     row["failures"] = summary["failures"] + max(0, expected - summary["listed"])
-    notes = ["%s x%d" % item for item in sorted(summary.get("errors", {}).items())]
+    notes = [row["note"], summary.get("listing_failed") and "listing failed: %s" % summary["listing_failed"]]
     if summary.get("done", expected) < expected:
-        notes.insert(0, "%d of %d reads done" % (summary["done"], expected))
-    row["note"] = "; ".join([row["note"]] * bool(row["note"]) + notes)
+        notes.append("%d of %d reads done" % (summary["done"], expected))
+    notes += ["%s x%d" % item for item in sorted(summary.get("errors", {}).items())]
+    row["note"] = "; ".join(note for note in notes if note)
     return row
 
 
