@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 import urllib.request
+from importlib.metadata import PackageNotFoundError, version
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -292,8 +293,8 @@ class Bench:
         versions = []
         for name in ("ansible-core", "requests", "tencentcloud-sdk-python-common", "tencentcloud-sdk-python-ccc"):
             try:
-                versions.append("%s %s" % (name, _version(name)))
-            except Exception:  # pylint: disable=broad-exception-caught
+                versions.append("%s %s" % (name, version(name)))
+            except PackageNotFoundError:
                 pass  # the SDK is only installed where a claim compares with it
         commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, stdout=subprocess.PIPE, check=False)
         lines += ["", "Run: `benchmarks/run.sh %s` on %s UTC at %s, %d CPUs, Python %s, %s; %.0f s in all; 1-minute load average %.1f to %.1f." % (
@@ -307,11 +308,6 @@ class Bench:
         with open(os.path.join(self.out, self.claim + ".json"), "w", encoding="utf-8") as handle:
             json.dump({"rows": self.rows, "checks": self.checks, "run": lines[-1]}, handle, indent=1)
         return 0
-
-
-def _version(name):
-    from importlib.metadata import version  # pylint: disable=import-outside-toplevel
-    return version(name)
 
 
 def cell(row, key):

@@ -5,10 +5,10 @@
 """The official Python SDK (tencentcloud-sdk-python-ccc) used the way its examples show.
 
 Page DescribeExtensions (0-based pages of 100), then DescribeExtension for each extension in a
-serial loop, with the SDK's defaults, or with its StandardRetryer (--retryer). The only departure
-from a user's script: a failed read is counted and the loop goes on, so that the benchmark can
-report how many of N failed instead of stopping at the first. Prints one JSON line of counts,
-never a password. Credentials come from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY.
+serial loop, with the SDK's defaults or its StandardRetryer (--retryer). The one departure from a
+user's script: a failed read is counted and the loop goes on, so that the benchmark can report how
+many of N failed. Prints one JSON line of counts, never a password. Credentials come from
+TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY.
 """
 
 import argparse
@@ -25,31 +25,14 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.common.retry import StandardRetryer
 
-PAGE_SIZE = 100
-
 
 class Interrupted(BaseException):
-    """The benchmark's time limit: report what was done so far. Not an Exception, since the SDK
-    turns every Exception raised inside a call into a TencentCloudSDKException."""
+    """SIGTERM (the benchmark's time limit): report what was done so far. Not an Exception, since the
+    SDK turns every Exception raised inside a call into a TencentCloudSDKException."""
 
 
 def interrupted(_signum, _frame):
     raise Interrupted()
-
-
-def list_extension_ids(client, sdk_app_id):
-    ids = []
-    page = 0
-    while True:
-        request = models.DescribeExtensionsRequest()
-        request.SdkAppId = sdk_app_id
-        request.PageNumber = page
-        request.PageSize = PAGE_SIZE
-        response = client.DescribeExtensions(request)
-        ids.extend(item.ExtensionId for item in response.ExtensionList or [])
-        page += 1
-        if not response.ExtensionList or len(ids) >= (response.Total or 0):
-            return ids
 
 
 def main():
@@ -59,29 +42,30 @@ def main():
     parser.add_argument("--retryer", action="store_true", help="use tencentcloud.common.retry.StandardRetryer()")
     parser.add_argument("--extension-id", help="read only this extension, without listing")
     args = parser.parse_args()
-
     cred = credential.Credential(os.environ["TENCENTCLOUD_SECRET_ID"], os.environ["TENCENTCLOUD_SECRET_KEY"])
-    http_profile = HttpProfile(endpoint=args.endpoint, protocol="http")
-    profile = ClientProfile(httpProfile=http_profile, retryer=StandardRetryer() if args.retryer else None)
+    profile = ClientProfile(httpProfile=HttpProfile(endpoint=args.endpoint, protocol="http"), retryer=StandardRetryer() if args.retryer else None)
     client = ccc_client.CccClient(cred, "", profile)
-
-    errors = collections.Counter()
-    if args.extension_id:
-        ids = [args.extension_id]
-    else:
+    ids = [args.extension_id] if args.extension_id else []
+    page = 0
+    while not args.extension_id:
+        request = models.DescribeExtensionsRequest()
+        request.SdkAppId, request.PageNumber, request.PageSize = args.sdk_app_id, page, 100
         try:
-            ids = list_extension_ids(client, args.sdk_app_id)
+            response = client.DescribeExtensions(request)
         except TencentCloudSDKException as err:
             print(json.dumps({"listed": 0, "read": 0, "failures": 0, "listing_failed": err.get_code()}))
             return 1
-    read = 0
-    done = 0
+        ids.extend(item.ExtensionId for item in response.ExtensionList or [])
+        page += 1
+        if not response.ExtensionList or len(ids) >= (response.Total or 0):
+            break
+    errors = collections.Counter()
+    read = done = 0
     signal.signal(signal.SIGTERM, interrupted)
     try:
         for extension_id in ids:
             request = models.DescribeExtensionRequest()
-            request.SdkAppId = args.sdk_app_id
-            request.ExtensionId = extension_id
+            request.SdkAppId, request.ExtensionId = args.sdk_app_id, extension_id
             try:
                 response = client.DescribeExtension(request)
             except TencentCloudSDKException as err:
