@@ -2,7 +2,7 @@
 (Kamailio) configuration with the digest secrets of the same passwords, the resolver's (dnsmasq)
 names and what the PBX must show.
 
-    python pbx_world.py DIR KIND KAMAILIO_MODULES_DIR
+    python pbx_world.py DIR KIND KAMAILIO_MODULES_DIR [--scale N | --day-one N]
 
 KIND (asterisk, freeswitch) picks the password characters: every printable character that KIND's
 format can carry (the sip_value filter's rules). One instance per cell of the matrix, transport
@@ -12,6 +12,13 @@ with an AAAA record only, a name with both), PER_INSTANCE extensions each (ids 2
 know (wrong_password), a TLS server whose certificate another CA signed (other_ca), and one whose
 certificate names neither the proxy name nor its addresses (wrong_names). The udp4 instance also
 holds the SIP phones of the call tests: 1001 (baresip, answers) and 1002 (sipp, calls).
+
+--scale N: instead, one instance (cell "scale") of N extensions (ids 3001 up) behind the real TCCC
+shape of proxy, TLS to a name (tccc-proxy4.test:5061), and extensions.json: those N extensions as
+tccc_extension_info returns them, so that the role renders them without N paced reads (sip_pbx_scale).
+--day-one N: the same instance, empty, and a registrar that knows no password yet: the extensions
+3001 up are to be created at the emulator and their passwords given to the registrar at run time
+(pbx_set_password; benchmarks/day_one.sh).
 
 Addresses and ports are this namespace's own (setup_sip_pbx/pbx_world.sh), so they are fixed.
 """
@@ -28,6 +35,8 @@ from sip_world import passwords  # noqa: E402  pylint: disable=wrong-import-posi
 PORT, TLS_PORT, OTHER_CA_PORT, WRONG_NAMES_PORT = 5060, 5061, 5062, 5063
 NAME4, NAME6, NAME46 = "tccc-proxy4.test", "tccc-proxy6.test", "tccc-proxy46.test"
 PER_INSTANCE = 2
+ACCOUNT = {"uin": "100000000001", "secret_id": "AKIDINTEGRATIONpbx000000000000000001",
+           "secret_key": "pbx-secret-key-valid-only-on-the-emulator"}
 
 # Printable ASCII; Asterisk strips white space around a value and reads a leading '>' as '=>'
 # (the sip_value filter refuses both), so a password holds spaces only inside.
@@ -52,8 +61,10 @@ def cells():
             yield transport + suffix, host, TLS_PORT if transport == "tls" else PORT, transport, family
 
 
-def main(out, kind, modules):
+def main(out, kind, modules, scale=0, created=True):
     chars = CHARS[kind]
+    if scale:
+        return write_scale(out, kind, modules, scale, created)
     instances = list(cells())
     negatives = [
         ("wrong_password", "127.0.0.1", PORT, "udp", "ipv4"),
@@ -61,8 +72,7 @@ def main(out, kind, modules):
         ("wrong_names", NAME4, WRONG_NAMES_PORT, "tls", "ipv4"),
     ]
     source = iter(passwords(chars, (len(instances) + 1) * PER_INSTANCE + len(negatives) + 2))
-    data = {"accounts": [{"uin": "100000000001", "secret_id": "AKIDINTEGRATIONpbx000000000000000001",
-                          "secret_key": "pbx-secret-key-valid-only-on-the-emulator"}], "instances": []}
+    data = {"accounts": [dict(ACCOUNT)], "instances": []}
     expected = {"kind": kind, "registered": [], "rejected": [], "refused_tls": [], "instances": {}}
     secrets = []
     for number, (name, host, port, transport, family) in enumerate(instances + negatives):
@@ -95,8 +105,40 @@ def main(out, kind, modules):
         expected["instances"][name] = {"sdk_app_id": sdk_app_id, "domain": domain, "proxy": proxy}
         data["instances"].append({"sdk_app_id": sdk_app_id, "uin": "100000000001", "extension_domain": domain,
                                   "outbound_proxy": proxy, "transport": transport, "extensions": extensions})
-    expected["sdk_app_ids"] = [i["sdk_app_id"] for i in data["instances"]]
+    write_files(out, modules, data, expected, secrets)
 
+
+def write_scale(out, kind, modules, count, created):
+    sdk_app_id = 1400000301
+    domain = "%d.tccc.qcloud.com" % sdk_app_id
+    proxy = "%s:%d" % (NAME4, TLS_PORT)
+    instance = {"sdk_app_id": sdk_app_id, "uin": ACCOUNT["uin"], "extension_domain": domain, "outbound_proxy": proxy,
+                "transport": "tls", "extensions": []}
+    data = {"accounts": [dict(ACCOUNT)], "instances": [instance]}
+    expected = {"kind": kind, "registered": [], "rejected": [], "refused_tls": [],
+                "instances": {"scale": {"sdk_app_id": sdk_app_id, "domain": domain, "proxy": proxy}}}
+    facts, secrets = [], []
+    for number, password in enumerate(passwords(CHARS[kind], count)):
+        extension_id = str(3001 + number)
+        name = "%s seat %d" % (kind, number + 1)
+        expected["registered"].append({"aor": "%s@%s" % (extension_id, domain), "extension_id": extension_id, "cell": "scale",
+                                       "transport": "tls", "family": "ipv4", "proxy": proxy})
+        if not created:
+            continue
+        instance["extensions"].append({"extension_id": extension_id, "extension_name": name, "password": password})
+        secrets.append((extension_id, domain, password))
+        facts.append({"extension_id": extension_id, "extension_name": name, "full_extension_id": "%s@%s" % (extension_id, domain),
+                      "sdk_app_id": sdk_app_id, "extension_domain": domain, "password": password, "outbound_proxy": proxy,
+                      "outbound_proxy_host": NAME4, "outbound_proxy_port": TLS_PORT, "transport": "tls"})
+    if created:
+        with open(os.path.join(out, "extensions.json"), "w") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            json.dump(facts, handle)
+    write_files(out, modules, data, expected, secrets)
+
+
+def write_files(out, modules, data, expected, secrets):
+    expected["sdk_app_ids"] = [i["sdk_app_id"] for i in data["instances"]]
     with open(os.path.join(out, "data.json"), "w") as handle:
         json.dump(data, handle, indent=1)
     with open(os.path.join(out, "expected.json"), "w") as handle:
@@ -139,4 +181,5 @@ def write_registrar(out, modules, secrets):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3])
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[5]) if sys.argv[4:5] in (["--scale"], ["--day-one"]) else 0,
+         sys.argv[4:5] != ["--day-one"])

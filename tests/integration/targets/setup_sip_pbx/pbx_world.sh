@@ -6,8 +6,15 @@
 #   pbx_find NAME                 PBX_BINARY: the PBX on PATH, else the one tools/build-pbx built,
 #                                 whose directory then goes first on PATH (the role's handlers
 #                                 call it by name)
-#   pbx_world KIND                certificates, pbx_world.py's files, dnsmasq, Kamailio and the
-#                                 emulator (TCCC_PORT), all in PBX_WORK
+#   pbx_world KIND [OPTION...] [-- EMULATOR_OPTION...]   certificates, pbx_world.py's files (its
+#                                 OPTIONs: --scale N, --day-one N), dnsmasq, Kamailio and the
+#                                 emulator (TCCC_PORT; e.g. -- --latency 200), all in PBX_WORK
+#   pbx_asterisk_etc              PBX_ETC: the configuration directory the Asterisk found reads by
+#                                 default (the handler's asterisk -rx reads it too), with PBX_WORK/etc
+#                                 mounted over it (in this mount namespace only), holding what an administrator's Asterisk has
+#                                 before the role: pjsip.conf, the dialplan context the role's
+#                                 endpoints use (from-tccc), logging to PBX_WORK/log/messages.log
+#   pbx_asterisk_start            start Asterisk, wait until it has fully booted
 #   pbx_set_password USER@DOMAIN FILE       the registrar's secret for USER from now on: the
 #                                 password in FILE (never in a command line or a trace)
 #   pbx_registrar_dump            kamcmd ul.dump
@@ -56,7 +63,10 @@ pbx_find() {
 }
 
 pbx_world() {
-  local kind=$1 modules
+  local kind=$1 modules world=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do world+=("$1") && shift; done
+  [ $# -eq 0 ] || shift
   PBX_WORK=$TCCC_WORK/pbx
   mkdir -p "$PBX_WORK"
   ip link set lo up
@@ -78,17 +88,58 @@ pbx_world() {
     done
   ) 2>/dev/null
   modules=$(dirname "$(dpkg -L kamailio-tls-modules | grep '/modules/tls\.so$' | head -n 1)")
-  "$TCCC_PYTHON" "$PBX_SETUP/pbx_world.py" "$PBX_WORK" "$kind" "$modules"
+  "$TCCC_PYTHON" "$PBX_SETUP/pbx_world.py" "$PBX_WORK" "$kind" "$modules" "${world[@]}"
   # Neither PBX reads /etc/hosts for SIP host names: they ask DNS, here dnsmasq.
   mount --bind "$PBX_WORK/resolv.conf" /etc/resolv.conf
   dnsmasq --keep-in-foreground -C "$PBX_WORK/dnsmasq.conf" >"$PBX_WORK/dnsmasq.out" 2>&1 &
   tccc_track_pid $! "$PBX_WORK/dnsmasq.out"
   tccc_wait_ready dnsmasq $! "$PBX_WORK/dnsmasq.out" getent ahosts tccc-proxy6.test
   # Tracked after the PBX's tools would be stopped: the PBX unregisters while the registrar answers.
-  kamailio -DD -E -f "$PBX_WORK/kamailio.cfg" >"$PBX_WORK/kamailio.log" 2>&1 &
+  # -M: private memory per process, in MB (default 8), which secrets.cfg's one branch per extension
+  # exhausts at 1,000 extensions ("could not allocate private memory from pkg pool")
+  kamailio -DD -E -M 64 -f "$PBX_WORK/kamailio.cfg" >"$PBX_WORK/kamailio.log" 2>&1 &
   tccc_track_pid $! "$PBX_WORK/kamailio.log"
   tccc_wait_ready kamailio $! "$PBX_WORK/kamailio.log" kamcmd -s "unix:$PBX_WORK/kamailio.ctl" core.version
-  tccc_emulator_start pbx --data "$PBX_WORK/data.json"
+  tccc_emulator_start pbx --data "$PBX_WORK/data.json" "$@"
+}
+
+pbx_asterisk_etc() {
+  local prefix work=$PBX_WORK
+  prefix=$(dirname "$(dirname "$PBX_BINARY")")
+  if [ "$prefix" = /usr ]; then PBX_ETC=/etc/asterisk; else PBX_ETC=$prefix/etc/asterisk; fi
+  mkdir -p "$PBX_ETC" "$work/etc" "$work/lib" "$work/spool" "$work/log" /run/asterisk
+  mount --bind "$work/etc" "$PBX_ETC"
+  cat >"$PBX_ETC/asterisk.conf" <<EOF
+[directories]
+astetcdir => $PBX_ETC
+astvarlibdir => $work/lib
+astdbdir => $work/lib
+astkeydir => $work/lib
+astdatadir => $work/lib
+astspooldir => $work/spool
+astrundir => /run/asterisk
+astlogdir => $work/log
+[options]
+; the namespace has no Ethernet interface to derive it from
+entityid = 02:00:00:00:00:01
+EOF
+  printf '[modules]\nautoload = yes\n' >"$PBX_ETC/modules.conf"
+  printf '[general]\n[logfiles]\nmessages.log => notice,warning,error,verbose(3)\n' >"$PBX_ETC/logger.conf"
+  printf '[general]\nrtpstart = 20000\nrtpend = 20200\n' >"$PBX_ETC/rtp.conf"
+  printf '[global]\ntype = global\nuser_agent = Asterisk PBX under test\n' >"$PBX_ETC/pjsip.conf"
+  cat >"$PBX_ETC/extensions.conf" <<'EOF'
+[from-tccc]
+exten => _X.,1,Verbose(1,tccc-call: ${EXTEN} answered in ${CONTEXT})
+ same => n,Answer()
+ same => n,Wait(1)
+ same => n,Hangup()
+EOF
+}
+
+pbx_asterisk_start() {
+  "$PBX_BINARY" -f >>"$PBX_WORK/asterisk.out" 2>&1 &
+  tccc_track_pid $! "$PBX_WORK/log/messages.log"
+  tccc_wait_ready asterisk $! "$PBX_WORK/asterisk.out" "$PBX_BINARY" -rx 'core waitfullybooted'
 }
 
 pbx_set_password() {

@@ -18,10 +18,14 @@ import sys
 import time
 
 
-def dump(work):
-    """AoR -> list of (socket, user_agent), one per contact."""
-    out = subprocess.run(["kamcmd", "-s", "unix:%s/kamailio.ctl" % work, "ul.dump"], check=True,
-                         stdout=subprocess.PIPE, universal_newlines=True).stdout
+def dump(work, aors=None):
+    """AoR -> list of (socket, user_agent), one per contact: of every AoR, or of AORS only.
+
+    kamcmd refuses a reply larger than its buffer ("reply too big"), which ul.dump exceeds at a few
+    hundred registrations: AORS are looked up one by one, in one kamcmd reading them from stdin."""
+    command = ["kamcmd", "-s", "unix:%s/kamailio.ctl" % work] + ([] if aors else ["ul.dump"])
+    out = subprocess.run(command, check=True, stdout=subprocess.PIPE, universal_newlines=True,
+                         input="".join("ul.lookup location %s\n" % aor for aor in aors or ())).stdout
     contacts = collections.defaultdict(list)
     aor = None
     for line in out.splitlines():

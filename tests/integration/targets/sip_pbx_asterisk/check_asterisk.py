@@ -65,7 +65,8 @@ def family_of(socket):
 def gather(work, expected, args):
     """(problems, matrix rows) for the evidence as it is now."""
     asterisk = asterisk_registrations()
-    held = dump(work)
+    held = dump(work, [entry["aor"] for kind in ("registered", "rejected", "refused_tls") for entry in expected[kind]]
+                + ["1001@%s" % instance["domain"] for instance in expected["instances"].values()])
     log = read(os.path.join(work, "kamailio.log")).splitlines()
     since = log[args.since_line:] if args.since_line else log
     problems, rows = [], []

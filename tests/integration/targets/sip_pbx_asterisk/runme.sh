@@ -25,40 +25,8 @@ asterisk=$PBX_BINARY
 echo "sip_pbx_asterisk: running $("$asterisk" -V) ($asterisk)"
 pbx_world asterisk
 work=$PBX_WORK
-# The configuration directory this binary reads by default, which the handler's asterisk -rx reads
-# too: the test's own directory is mounted over it, in this mount namespace only.
-prefix=$(dirname "$(dirname "$asterisk")")
-if [ "$prefix" = /usr ]; then etc=/etc/asterisk; else etc=$prefix/etc/asterisk; fi
-mkdir -p "$etc" "$work/etc" "$work/lib" "$work/spool" "$work/log" /run/asterisk
-mount --bind "$work/etc" "$etc"
-
-# What an administrator's Asterisk has before the role: its own pjsip.conf (the role adds the
-# #include), a dialplan with the context the role's endpoints use, logging.
-cat >"$etc/asterisk.conf" <<EOF
-[directories]
-astetcdir => $etc
-astvarlibdir => $work/lib
-astdbdir => $work/lib
-astkeydir => $work/lib
-astdatadir => $work/lib
-astspooldir => $work/spool
-astrundir => /run/asterisk
-astlogdir => $work/log
-[options]
-; the namespace has no Ethernet interface to derive it from
-entityid = 02:00:00:00:00:01
-EOF
-printf '[modules]\nautoload = yes\n' >"$etc/modules.conf"
-printf '[general]\n[logfiles]\nmessages.log => notice,warning,error,verbose(3)\n' >"$etc/logger.conf"
-printf '[general]\nrtpstart = 20000\nrtpend = 20200\n' >"$etc/rtp.conf"
-printf '[global]\ntype = global\nuser_agent = Asterisk PBX under test\n' >"$etc/pjsip.conf"
-cat >"$etc/extensions.conf" <<'EOF'
-[from-tccc]
-exten => _X.,1,Verbose(1,tccc-call: ${EXTEN} answered in ${CONTEXT})
- same => n,Answer()
- same => n,Wait(1)
- same => n,Hangup()
-EOF
+pbx_asterisk_etc
+etc=$PBX_ETC
 
 run=0
 play() {
@@ -103,9 +71,7 @@ refute grep -q 'RUNNING HANDLER' "$work/play-$run-apply.out"
 grep -q '^#include pjsip_tccc.conf$' "$etc/pjsip.conf"
 
 # 2. Asterisk starts on the files as written.
-"$asterisk" -f >"$work/asterisk.out" 2>&1 &
-tccc_track_pid $! "$work/log/messages.log"
-tccc_wait_ready asterisk $! "$work/asterisk.out" "$asterisk" -rx 'core waitfullybooted'
+pbx_asterisk_start
 "$asterisk" -rx 'pjsip set logger on' >/dev/null
 check --cells udp4 --wait 20
 
@@ -163,9 +129,7 @@ tccc_scan_secrets "$work/secrets.txt" "$work"/play-*.out "$(tccc_emulator_log pb
 # shellcheck disable=SC2016  # expanded by the inner bash
 tccc_wait_ready "asterisk stop" $$ /dev/null bash -c '! kill -0 "$(cat /run/asterisk/asterisk.pid)"'
 printf 'noload => res_pjsip.so\n' >>"$etc/modules.conf"
-"$asterisk" -f >>"$work/asterisk.out" 2>&1 &
-tccc_track_pid $! "$work/log/messages.log"
-tccc_wait_ready asterisk $! "$work/asterisk.out" "$asterisk" -rx 'core waitfullybooted'
+pbx_asterisk_start
 sed -i 's/^expiration=.*/expiration=1800/' "$etc/pjsip_tccc.conf"
 refute play apply.yml -e '{"fresh": []}'
 grep -q "Asterisk refused" "$work/play-$run-apply.out"
