@@ -33,6 +33,8 @@ export TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$port"
 export TENCENTCLOUD_SECRET_ID=AKIDDEMO0000000000000000000000000000
 export TENCENTCLOUD_SECRET_KEY=demo-secret-key-only-valid-on-the-emulator
 export ANSIBLE_COLLECTIONS_PATH="$collections"
+# One process per module run instead of a temporary directory, a copy and a chmod first.
+export ANSIBLE_PIPELINING=true
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-}
 start=$EPOCHREALTIME
 ansible-playbook "$root/examples/sip_configs.yml" -e "output_dir=$output"
