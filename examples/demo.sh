@@ -24,7 +24,8 @@ ln -sfn "$root" "$collections/ansible_collections/tencentcloud/tccc"
 
 "$python" "$root/tests/emulator" --port 0 --port-file "$work/port" --data "$root/examples/demo-data.yml" 2>"$work/emulator.log" >/dev/null &
 emulator_pid=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+# polled every 20 ms (it is up in under a second), for 10 s at most
+for _ in $(seq 500); do [ -s "$work/port" ] && break; sleep 0.02; done
 [ -s "$work/port" ] || { echo "the emulator did not start:" >&2; cat "$work/emulator.log" >&2; exit 1; }
 port=$(cat "$work/port")
 echo "TCCC emulator on http://127.0.0.1:$port (pid $emulator_pid)"
