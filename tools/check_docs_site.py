@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Check the built documentation site as a reader's browser shows it, and take screenshots.
 
-Usage: python tools/check_docs_site.py OUT   (OUT/html from tools/build-docs; chromium on PATH,
+Usage: python tools/check_docs_site.py OUT   (OUT/html from the docs nox session; chromium on PATH,
        ansible-doc finding the collection through ANSIBLE_COLLECTIONS_PATH)
 
 Why: a site that builds can still render a module page without its tables. Headless Chromium

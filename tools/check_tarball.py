@@ -17,7 +17,7 @@ GENERATED = re.compile(
     r"(^|/)(build|\.venv[^/]*|tests/output|\.ansible|__pycache__|\.pytest_cache|\.hypothesis|demo-output)(/|$)"
     r"|\.py[co]$|\.plugin-cache\.yaml$"
 )
-DEVELOPMENT = re.compile(r"^(Makefile|\.gitignore|\.ci/|tools/|benchmarks/|docs/site/|tests/(unit|integration)/)")
+DEVELOPMENT = re.compile(r"^(Makefile|noxfile\.py|antsibull-nox\.toml|\.gitignore|\.ci/|tools/|benchmarks/|docs/site/|tests/(unit|integration)/)")
 REQUIRED = (
     "MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "meta/execution-environment.yml",
     "requirements.txt", "changelogs/changelog.yaml", "tests/emulator/__main__.py",

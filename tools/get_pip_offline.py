@@ -5,9 +5,9 @@
 Why: ``ansible-test ... --venv`` bootstraps pip in every virtual environment it creates by
 downloading ``get-pip-<version>.py`` from ci-files.testing.ansible.com. Machines that reach only
 a package index (air-gapped CI, ours included) cannot fetch it, and ansible-test first looks for
-``~/.ansible/test/cache/get_pip_<version>.py``. ``tools/install-get-pip-shim`` copies this file
-there. It bootstraps pip from the interpreter's own ``ensurepip`` wheel and then installs what
-ansible-test asked for (``pip==<version>`` and friends) from the configured package index.
+``~/.ansible/test/cache/get_pip_<version>.py``. noxfile.py (stage()) copies this file there;
+air-gapped users can do the same. It bootstraps pip from the interpreter's own ``ensurepip`` wheel
+and then installs what ansible-test asked for (``pip==<version>`` and friends) from the configured package index.
 """
 import subprocess
 import sys

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sphinx configuration of the documentation site (make docs, tools/build-docs). Based on what
+# Sphinx configuration of the documentation site (the docs nox session, noxfile.py). Based on what
 # `antsibull-docs sphinx-init` writes, plus myst-parser for the guides, whose Markdown sources are
 # the README and docs/*.md. No intersphinx: the site builds offline.
 
