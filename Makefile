@@ -41,7 +41,7 @@ demo: .venv/demo
 	@PATH=$(CURDIR)/.venv/demo/bin:$$PATH bash examples/demo.sh
 	@echo 'The same playbook reads your real instance: README.md, "Use it with your TCCC instance".'
 
-# benchmarks/run.sh, with the bench session's venv and a staged copy of the collection.
+# benchmarks/run.sh, with the bench session's venv.
 bench: $(NOX)
 	@$(NOX) -s bench -- $(BENCH_ARGS)
 

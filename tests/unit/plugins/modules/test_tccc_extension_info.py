@@ -177,13 +177,14 @@ def test_secrets_never_in_failure_output(tccc, capsys):
 
 def test_an_endpoint_with_a_password_is_refused_and_masked_in_the_invocation(tccc, capsys):
     new_secrets = []
-    result = run(keys(endpoint="http://tccc-user:Ep-Password-never-shown-7@127.0.0.1:9"), capsys, new_secrets=new_secrets)
+    # From core 2.21 the invocation comes back only when the controller asks (at -vvv): ask; 2.22
+    # leaves its masking to the controller, with what the module registered.
+    ask = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS and not redaction.core_masks_secrets() else {}
+    result = run(keys(endpoint="http://tccc-user:Ep-Password-never-shown-7@127.0.0.1:9", **ask), capsys, new_secrets=new_secrets)
     assert result["failed"] is True and result["option"] == "endpoint"
     # Before, the refusal hid it, but the invocation that -vvv shows held it.
     assert "Ep-Password-never-shown-7" not in json.dumps(result)
-    if "inject_invocation" in PASS_VARS:
-        # From core 2.22 the invocation comes back only at -vvv, masked by the controller with what
-        # the module registered.
+    if redaction.core_masks_secrets():
         assert any("Ep-Password-never-shown-7" in secret for secret in new_secrets), new_secrets
     else:
         assert "127.0.0.1:9" in result["invocation"]["module_args"]["endpoint"]
