@@ -300,3 +300,7 @@ def bench(session):
     BENCH_ARGS=... passes its arguments)."""
     install_core(session, "2.19", "-r", str(ROOT / "tests" / "unit" / "requirements.txt"))
     session.run("bash", str(ROOT / "benchmarks" / "run.sh"), *session.posargs, env={"VENV": session.virtualenv.location}, external=True)
+
+
+# antsibull-nox.toml's sessions, quick ones, last.
+antsibull_nox.load_antsibull_nox_toml()
