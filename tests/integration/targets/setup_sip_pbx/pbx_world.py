@@ -10,7 +10,10 @@ format can carry (the sip_value filter's rules). One instance per cell of the ma
 with an AAAA record only, a name with both), PER_INSTANCE extensions each (ids 2001, 2002, 2011,
 ...); then the negative controls, each alone in its instance: a password the registrar does not
 know (wrong_password), a TLS server whose certificate another CA signed (other_ca), and one whose
-certificate names neither the proxy name nor its addresses (wrong_names). The udp4 instance also
+certificate names neither the proxy name nor its addresses (wrong_names); for FreeSWITCH, whose TLS
+cells to an IP address use a server whose certificate has that address as common name and no
+host name (IP_CN_PORT), one whose certificate names the address in its subjectAltName only
+(ip_san, refused: docs/pbx.md). The udp4 instance also
 holds the SIP phones of the call tests: 1001 (baresip, answers) and 1002 (sipp, calls).
 
 --scale N: instead, one instance (cell "scale") of N extensions (ids 3001 up) behind the real TCCC
@@ -23,26 +26,26 @@ tccc_extension_info returns them, so that the role renders them without N paced 
 Addresses and ports are this namespace's own (setup_sip_pbx/pbx_world.sh), so they are fixed.
 """
 
-import hashlib
 import json
 import os
 import string
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip_client"))
-from sip_world import passwords  # noqa: E402  pylint: disable=wrong-import-position
+from sip_world import passwords, write_registrar  # noqa: E402  pylint: disable=wrong-import-position
 
-PORT, TLS_PORT, OTHER_CA_PORT, WRONG_NAMES_PORT = 5060, 5061, 5062, 5063
+PORT, TLS_PORT, OTHER_CA_PORT, WRONG_NAMES_PORT, IP_CN_PORT, IP_SAN_PORT = 5060, 5061, 5062, 5063, 5064, 5065
 NAME4, NAME6, NAME46 = "tccc-proxy4.test", "tccc-proxy6.test", "tccc-proxy46.test"
 PER_INSTANCE = 2
 ACCOUNT = {"uin": "100000000001", "secret_id": "AKIDINTEGRATIONpbx000000000000000001",
            "secret_key": "pbx-secret-key-valid-only-on-the-emulator"}
 
 # Printable ASCII; Asterisk strips white space around a value and reads a leading '>' as '=>'
-# (the sip_value filter refuses both), so a password holds spaces only inside.
+# (the sip_value filter refuses both), so a password holds spaces only inside. FreeSWITCH cannot
+# carry a ':' (sofia-sip's auc_credentials() ends the password there; the filter refuses it).
 CHARS = {
     "asterisk": string.printable[:94] + " ",
-    "freeswitch": string.printable[:94] + " ",
+    "freeswitch": string.printable[:94].replace(":", "") + " ",
 }
 
 PROXIES = [
@@ -55,22 +58,30 @@ PROXIES = [
 ]
 
 
-def cells():
+def cells(kind):
     for transport in ("udp", "tcp", "tls"):
         for suffix, host, family in PROXIES:
-            yield transport + suffix, host, TLS_PORT if transport == "tls" else PORT, transport, family
+            port = TLS_PORT if transport == "tls" else PORT
+            if kind == "freeswitch" and transport == "tls" and host[0] in "0123456789:":
+                # sofia-sip verifies an IP address only as the common name of a certificate that
+                # names no host (docs/pbx.md): the server there has one (ip-cn, ip-cn6)
+                port = IP_CN_PORT
+            yield transport + suffix, host, port, transport, family
 
 
 def main(out, kind, modules, scale=0, created=True):
     chars = CHARS[kind]
     if scale:
         return write_scale(out, kind, modules, scale, created)
-    instances = list(cells())
+    instances = list(cells(kind))
     negatives = [
         ("wrong_password", "127.0.0.1", PORT, "udp", "ipv4"),
         ("other_ca", NAME4, OTHER_CA_PORT, "tls", "ipv4"),
         ("wrong_names", NAME4, WRONG_NAMES_PORT, "tls", "ipv4"),
     ]
+    if kind == "freeswitch":
+        # the limitation: the IP address in the subjectAltName of a certificate is not matched
+        negatives.append(("ip_san", "127.0.0.1", IP_SAN_PORT, "tls", "ipv4"))
     source = iter(passwords(chars, (len(instances) + 1) * PER_INSTANCE + len(negatives) + 2))
     data = {"accounts": [dict(ACCOUNT)], "instances": []}
     expected = {"kind": kind, "registered": [], "rejected": [], "refused_tls": [], "instances": {}}
@@ -91,7 +102,7 @@ def main(out, kind, modules, scale=0, created=True):
             if name == "wrong_password":
                 secrets.append((extension_id, domain, password + "-not-this-one"))
                 expected["rejected"].append(entry)
-            elif name in ("other_ca", "wrong_names"):
+            elif name in ("other_ca", "wrong_names", "ip_san"):
                 secrets.append((extension_id, domain, password))
                 expected["refused_tls"].append(entry)
             else:
@@ -143,7 +154,11 @@ def write_files(out, modules, data, expected, secrets):
         json.dump(data, handle, indent=1)
     with open(os.path.join(out, "expected.json"), "w") as handle:
         json.dump(expected, handle, indent=1)
-    write_registrar(out, modules, secrets)
+    write_registrar(out, os.path.join(os.path.dirname(os.path.abspath(__file__)), "kamailio.cfg.in"), secrets,
+                    {"@DIR@": out, "@MODULES@": modules, "@PORT@": PORT, "@TLS_PORT@": TLS_PORT,
+                     "@OTHER_CA_PORT@": OTHER_CA_PORT, "@WRONG_NAMES_PORT@": WRONG_NAMES_PORT,
+                     "@IP_CN_PORT@": IP_CN_PORT, "@IP_SAN_PORT@": IP_SAN_PORT})
+    write_tls(out)
     with open(os.path.join(out, "dnsmasq.conf"), "w") as handle:
         # local=/test/: the names' other family gets an empty answer (NODATA), as from a real zone, not REFUSED
         handle.write("port=53\nlisten-address=127.0.0.1\nbind-interfaces\nno-resolv\nno-hosts\nlocal=/test/\nlog-queries\n"
@@ -154,28 +169,14 @@ def write_files(out, modules, data, expected, secrets):
         handle.write("nameserver 127.0.0.1\n")
 
 
-def write_registrar(out, modules, secrets):
-    # HA1 = MD5(user:realm:password) (RFC 2617), so no password is written in Kamailio's syntax.
-    with open(os.path.join(out, "secrets.cfg"), "w") as handle:
-        handle.write("route[HA1] {\n\t$var(ha1) = \"\";\n")
-        for extension_id, domain, password in secrets:
-            ha1 = hashlib.md5(("%s:%s:%s" % (extension_id, domain, password)).encode()).hexdigest()
-            handle.write('\tif ($au == "%s" && $ar == "%s") { $var(ha1) = "%s"; }\n' % (extension_id, domain, ha1))
-        handle.write("}\n")
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "kamailio.cfg.in")) as handle:
-        template = handle.read()
-    replacements = {"@DIR@": out, "@MODULES@": modules, "@PORT@": PORT, "@TLS_PORT@": TLS_PORT,
-                    "@OTHER_CA_PORT@": OTHER_CA_PORT, "@WRONG_NAMES_PORT@": WRONG_NAMES_PORT}
-    for key, value in replacements.items():
-        template = template.replace(key, str(value))
-    with open(os.path.join(out, "kamailio.cfg"), "w") as handle:
-        handle.write(template)
+def write_tls(out):
     # One certificate per TLS port: Kamailio picks the [server:ADDRESS:PORT] profile of the socket.
     with open(os.path.join(out, "tls.cfg"), "w") as handle:
         handle.write("[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
                      "private_key = %s/server.key\ncertificate = %s/server.pem\n\n" % (out, out))
-        for address in ("127.0.0.1", "[::1]"):
-            for port, cert in ((TLS_PORT, "server"), (OTHER_CA_PORT, "other-ca-server"), (WRONG_NAMES_PORT, "wrong-names")):
+        for address, ip_cn in (("127.0.0.1", "ip-cn"), ("[::1]", "ip-cn6")):
+            for port, cert in ((TLS_PORT, "server"), (OTHER_CA_PORT, "other-ca-server"), (WRONG_NAMES_PORT, "wrong-names"),
+                               (IP_CN_PORT, ip_cn), (IP_SAN_PORT, "server")):
                 handle.write("[server:%s:%d]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
                              "private_key = %s/%s.key\ncertificate = %s/%s.pem\n\n" % (address, port, out, cert, out, cert))
 

@@ -18,6 +18,33 @@
 #   pbx_set_password USER@DOMAIN FILE       the registrar's secret for USER from now on: the
 #                                 password in FILE (never in a command line or a trace)
 #   pbx_registrar_dump            kamcmd ul.dump
+#   pbx_play PLAYBOOK ARGS...     ansible-playbook -vvv on setup_sip_pbx's PLAYBOOK (apply.yml,
+#                                 rotate.yml) for PBX_KIND (pbx_world's KIND) and the directory
+#                                 PBX_CONFIG_DIR; its output in a file, pbx_play_output; on failure
+#                                 its tail on stderr
+#   pbx_handler_did NAME          what the role's handler NAME (its name's start) did in the last
+#                                 pbx_play: changed, ok, skipping, failed or fatal
+#   pbx_refute COMMAND...         fails (exits) when COMMAND succeeds; set -e ignores a '!' command
+#   pbx_seconds_since TIME        seconds since TIME, an $EPOCHREALTIME
+#   pbx_baresip_start             baresip on the accounts apply.yml wrote with phones=true (1001),
+#                                 answering calls by itself, its log in PBX_WORK/baresip.log
+#   pbx_check ARGS...             check_pbx.py: the PBX's and the registrar's view against the world
+#   pbx_calls                     baresip up and registered, then calls.py: a call each way
+#                                 through the registrar
+#   pbx_rotate                    day two at TCCC (rotate.yml: a password reset, a purge), and the
+#                                 registrar's secret of PBX_ROTATED, the extension reset, from then on
+#   pbx_scan_secrets              no password (nor one stripped of its spaces), no secret key in the
+#                                 -vvv output of any pbx_play or in the emulator's log
+#   pbx_freeswitch_conf DIR       DIR/conf: a FreeSWITCH configuration as an administrator's would be
+#                                 before the role: freeswitch.xml loading DIR/conf/sip_profiles/*.xml
+#                                 into Sofia, the event socket fs_cli uses by default, a dialplan
+#                                 whose context "public" answers every number and logs "tccc-call:
+#                                 NUMBER answered in CONTEXT"; DIR/log, DIR/db
+#   pbx_freeswitch_start DIR      FreeSWITCH (pbx_find freeswitch first) on DIR/conf, its pid file
+#                                 where the role looks (/run/freeswitch), output in
+#                                 DIR/freeswitch.out, log in DIR/log/freeswitch.log; returns once
+#                                 fs_cli answers
+#   pbx_freeswitch_stop           stops it (fsctl shutdown) and returns once it is gone
 # Then source ../setup_tccc_emulator/emulator.sh first (after pbx_enter_namespace), as the runme.sh
 # of the sip_client target does.
 
@@ -67,23 +94,34 @@ pbx_world() {
   shift
   while [ $# -gt 0 ] && [ "$1" != -- ]; do world+=("$1") && shift; done
   [ $# -eq 0 ] || shift
+  PBX_KIND=$kind
   PBX_WORK=$TCCC_WORK/pbx
   mkdir -p "$PBX_WORK"
   ip link set lo up
+  # An address of each family that is not a loopback one (documentation ranges, RFC 5737 and 3849),
+  # as every real host has: getaddrinfo()'s AI_ADDRCONFIG ignores loopback addresses, so without
+  # them a lookup of one family (getent ahostsv4, ahostsv6, which the role uses to place a
+  # FreeSWITCH gateway) finds nothing.
+  ip address add 192.0.2.1/32 dev lo
+  ip address add 2001:db8::1/128 dev lo
   mount -t tmpfs -o mode=0755 tmpfs /run
   # The test CA signs the registrar's certificates: one naming every proxy name and loopback
-  # address, one naming another host; another CA signs a certificate with the right names.
+  # address, one naming another host, and two whose common name is a loopback address and whose
+  # subjectAltName names that address only (ip-cn, ip-cn6: the IP certificate FreeSWITCH can
+  # verify, docs/pbx.md); another CA signs a certificate with the right names.
   (
     cd "$PBX_WORK" || exit
     for ca in ca other-ca; do
       openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ca.key" -out "$ca.pem" -days 2 -subj "/CN=TCCC test $ca" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
     done
-    names="DNS:tccc-proxy4.test,DNS:tccc-proxy6.test,DNS:tccc-proxy46.test,IP:127.0.0.1,IP:::1"
-    for cert in server:ca:$names other-ca-server:other-ca:$names wrong-names:ca:DNS:not-the-proxy.test; do
-      IFS=: read -r name ca san <<<"$cert"
-      openssl req -newkey rsa:2048 -nodes -keyout "$name.key" -out "$name.csr" -subj "/CN=tccc-$name"
-      printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$name.ext"
+    names="subjectAltName=DNS:tccc-proxy4.test,DNS:tccc-proxy6.test,DNS:tccc-proxy46.test,IP:127.0.0.1,IP:::1"
+    for cert in "server|ca|tccc-server|$names" "other-ca-server|other-ca|tccc-other-ca-server|$names" \
+      "wrong-names|ca|tccc-wrong-names|subjectAltName=DNS:not-the-proxy.test" \
+      "ip-cn|ca|127.0.0.1|subjectAltName=IP:127.0.0.1" "ip-cn6|ca|::1|subjectAltName=IP:::1"; do
+      IFS='|' read -r name ca cn san <<<"$cert"
+      openssl req -newkey rsa:2048 -nodes -keyout "$name.key" -out "$name.csr" -subj "/CN=$cn"
+      printf '%s\nextendedKeyUsage=serverAuth\n' "$san" >"$name.ext"
       openssl x509 -req -in "$name.csr" -CA "$ca.pem" -CAkey "$ca.key" -CAcreateserial -out "$name.pem" -days 2 -extfile "$name.ext"
     done
   ) 2>/dev/null
@@ -150,6 +188,168 @@ pbx_set_password() {
   kamcmd -s "unix:$PBX_WORK/kamailio.ctl" htable.sets ha1 "$aor" "$ha1" >/dev/null
 }
 
+PBX_RUN=0
+pbx_play() {
+  local playbook=$1 out
+  shift
+  PBX_RUN=$((PBX_RUN + 1))
+  out=$PBX_WORK/play-$PBX_RUN-${playbook%.yml}.out
+  PBX_PLAY_OUTPUT=$out
+  # At -vvv, so that the secret scan sees everything Ansible could show.
+  if ! ansible-playbook -vvv -i localhost, "$PBX_SETUP/$playbook" -e "tccc_port=$TCCC_PORT" -e "pbx_work=$PBX_WORK" \
+    -e "pbx_kind=$PBX_KIND" -e "pbx_config_dir=$PBX_CONFIG_DIR" "$@" >"$out" 2>&1; then
+    tail -n 80 "$out" >&2
+    return 1
+  fi
+  grep -E '^(PLAY RECAP|localhost +:)' "$out"
+}
+
+pbx_play_output() {
+  echo "$PBX_PLAY_OUTPUT"
+}
+
+# Ansible prints the header of every handler notified, the skipped ones too.
+pbx_handler_did() {
+  awk -v name="RUNNING HANDLER [tencentcloud.tccc.sip_client : $1" '
+    index($0, name) == 1 { found = 1; next }
+    found && match($0, /^(changed|ok|skipping|failed|fatal):/) { print substr($0, 1, RLENGTH - 1); exit }
+  ' "$PBX_PLAY_OUTPUT"
+}
+
+pbx_refute() {
+  if "$@"; then
+    echo "sip_pbx: unexpectedly true: $*" >&2
+    exit 1
+  fi
+}
+
+pbx_seconds_since() {
+  "$TCCC_PYTHON" -c "import sys; print('%.1f' % ($EPOCHREALTIME - float(sys.argv[1])))" "$1"
+}
+
+pbx_baresip_start() {
+  sed -i 's/$/;answermode=auto/' "$PBX_WORK/baresip/accounts"
+  printf 'poll_method epoll\nmodule_path /usr/lib/baresip/modules\nmodule g711.so\nmodule_tmp uuid.so\nmodule_tmp account.so\nsip_listen 127.0.0.1:5070\nnet_interface 127.0.0.1\n' \
+    >"$PBX_WORK/baresip/config"
+  baresip -f "$PBX_WORK/baresip" </dev/null >"$PBX_WORK/baresip.log" 2>&1 &
+  tccc_track_pid $! "$PBX_WORK/baresip.log"
+}
+
+pbx_check() {
+  "$TCCC_PYTHON" "$PBX_SETUP/check_pbx.py" "$PBX_WORK" "$@"
+}
+
+pbx_calls() {
+  pbx_baresip_start
+  pbx_check --phones --wait 20
+  "$TCCC_PYTHON" "$PBX_SETUP/calls.py" "$PBX_WORK" --wait 20
+}
+
+pbx_rotate() {
+  pbx_play rotate.yml
+  PBX_ROTATED=$("$TCCC_PYTHON" -c 'import json, sys; print([e for e in json.load(open(sys.argv[1]))["registered"] if e["cell"] == "udp4"][0]["aor"])' \
+    "$PBX_WORK/expected.json")
+  pbx_set_password "$PBX_ROTATED" "$PBX_WORK/new-password"
+}
+
+pbx_scan_secrets() {
+  "$TCCC_PYTHON" - "$PBX_WORK/data.json" "$PBX_WORK/new-password" "$PBX_WORK/secrets.txt" <<'EOF'
+import json, sys
+data = json.load(open(sys.argv[1]))
+found = [a["secret_key"] for a in data["accounts"]] + [open(sys.argv[2]).read()]
+for password in (e["password"] for i in data["instances"] for e in i["extensions"]):
+    found += [password, password.strip()]
+open(sys.argv[3], "w").write("".join(value + "\n" for value in found))
+EOF
+  tccc_scan_secrets "$PBX_WORK/secrets.txt" "$PBX_WORK"/play-*.out "$(tccc_emulator_log pbx)"
+}
+
 pbx_registrar_dump() {
   kamcmd -s "unix:$PBX_WORK/kamailio.ctl" ul.dump
+}
+
+pbx_freeswitch_conf() {
+  local dir=$1
+  mkdir -p "$dir/conf/sip_profiles" "$dir/log" "$dir/db"
+  # One file: the sections FreeSWITCH reads (configuration, dialplan), the modules a SIP trunk needs.
+  cat >"$dir/conf/freeswitch.xml" <<EOF
+<?xml version="1.0"?>
+<document type="freeswitch/xml">
+  <section name="configuration">
+    <configuration name="switch.conf">
+      <settings>
+        <param name="loglevel" value="debug"/>
+        <param name="rtp-start-port" value="21000"/>
+        <param name="rtp-end-port" value="21200"/>
+      </settings>
+    </configuration>
+    <configuration name="modules.conf">
+      <modules>
+        <load module="mod_console"/>
+        <load module="mod_logfile"/>
+        <load module="mod_event_socket"/>
+        <load module="mod_commands"/>
+        <load module="mod_dptools"/>
+        <load module="mod_dialplan_xml"/>
+        <load module="mod_sofia"/>
+      </modules>
+    </configuration>
+    <configuration name="console.conf">
+      <mappings><map name="all" value="warning,err,crit,alert"/></mappings>
+      <settings><param name="colorize" value="false"/><param name="loglevel" value="warning"/></settings>
+    </configuration>
+    <configuration name="logfile.conf">
+      <profiles><profile name="default">
+        <settings><param name="logfile" value="$dir/log/freeswitch.log"/><param name="rollover" value="0"/></settings>
+        <mappings><map name="all" value="debug,info,notice,warning,err,crit,alert"/></mappings>
+      </profile></profiles>
+    </configuration>
+    <configuration name="event_socket.conf">
+      <settings>
+        <param name="listen-ip" value="127.0.0.1"/>
+        <param name="listen-port" value="8021"/>
+        <param name="password" value="ClueCon"/>
+      </settings>
+    </configuration>
+    <configuration name="sofia.conf">
+      <global_settings><param name="log-level" value="0"/><param name="tracelevel" value="info"/></global_settings>
+      <profiles>
+        <X-PRE-PROCESS cmd="include" data="$dir/conf/sip_profiles/*.xml"/>
+      </profiles>
+    </configuration>
+  </section>
+  <section name="dialplan">
+    <context name="public">
+      <extension name="answer">
+        <condition field="destination_number" expression="^(.+)\$">
+          <action application="log" data="NOTICE tccc-call: \$1 answered in \${context}"/>
+          <action application="answer"/>
+          <!-- hangs up a second later, with or without media (sleep waits for frames the caller may never send) -->
+          <action application="sched_hangup" data="+1"/>
+          <action application="park"/>
+        </condition>
+      </extension>
+    </context>
+  </section>
+</document>
+EOF
+}
+
+pbx_freeswitch_start() {
+  local dir=$1
+  mkdir -p /run/freeswitch
+  # -nonat: no NAT-PMP or UPnP probes, which nothing in the namespace answers. sofia-sip logs why a
+  # TLS connection failed (certificate untrusted, "Peer Subject Mismatch") only at TPORT_DEBUG 3.
+  TPORT_DEBUG=3 freeswitch -nf -nc -nonat -conf "$dir/conf" -log "$dir/log" -db "$dir/db" -run /run/freeswitch \
+    >>"$dir/freeswitch.out" 2>&1 &
+  tccc_track_pid $! "$dir/log/freeswitch.log"
+  tccc_wait_ready freeswitch $! "$dir/freeswitch.out" fs_cli -x status
+}
+
+pbx_freeswitch_stop() {
+  local pid
+  pid=$(cat /run/freeswitch/freeswitch.pid)
+  fs_cli -x 'fsctl shutdown' >/dev/null || true
+  # shellcheck disable=SC2016  # expanded by the inner bash
+  tccc_wait_ready "freeswitch stop" $$ /dev/null bash -c '! kill -0 "$0" 2>/dev/null' "$pid"
 }

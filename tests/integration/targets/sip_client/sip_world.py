@@ -37,6 +37,25 @@ def passwords(chars, count, length=13):
     return result
 
 
+def write_registrar(out, template, secrets, replacements):
+    """OUT/secrets.cfg, the route that gives Kamailio each (user, realm)'s HA1 from SECRETS, triples
+    (user, realm, password); OUT/kamailio.cfg, the file TEMPLATE with each key of REPLACEMENTS
+    replaced by its value. Also the sip_pbx targets' (setup_sip_pbx/pbx_world.py)."""
+    # HA1 = MD5(user:realm:password) (RFC 2617), so no password is written in Kamailio's syntax.
+    with open(os.path.join(out, "secrets.cfg"), "w") as handle:
+        handle.write("route[HA1] {\n\t$var(ha1) = \"\";\n")
+        for extension_id, domain, password in secrets:
+            ha1 = hashlib.md5(("%s:%s:%s" % (extension_id, domain, password)).encode()).hexdigest()
+            handle.write('\tif ($au == "%s" && $ar == "%s") { $var(ha1) = "%s"; }\n' % (extension_id, domain, ha1))
+        handle.write("}\n")
+    with open(template) as handle:
+        text = handle.read()
+    for key, value in replacements.items():
+        text = text.replace(key, str(value))
+    with open(os.path.join(out, "kamailio.cfg"), "w") as handle:
+        handle.write(text)
+
+
 def main(out, port, tls_port, modules):
     instances = [
         # name, proxy, transport, clients
@@ -94,18 +113,8 @@ def main(out, port, tls_port, modules):
                    "sdk_app_ids": [i["sdk_app_id"] for i in data["instances"]]}, handle, indent=1)
     with open(os.path.join(out, "hosts"), "w") as handle:
         handle.write("127.0.0.1 localhost %s\n::1 %s\n" % (NAME4, NAME6))
-    # HA1 = MD5(user:realm:password) (RFC 2617), so no password is written in Kamailio's syntax.
-    with open(os.path.join(out, "secrets.cfg"), "w") as handle:
-        handle.write("route[HA1] {\n\t$var(ha1) = \"\";\n")
-        for extension_id, domain, password in secrets:
-            ha1 = hashlib.md5(("%s:%s:%s" % (extension_id, domain, password)).encode()).hexdigest()
-            handle.write('\tif ($au == "%s" && $ar == "%s") { $var(ha1) = "%s"; }\n' % (extension_id, domain, ha1))
-        handle.write("}\n")
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "kamailio.cfg.in")) as handle:
-        template = handle.read()
-    with open(os.path.join(out, "kamailio.cfg"), "w") as handle:
-        handle.write(template.replace("@DIR@", out).replace("@PORT@", str(port)).replace("@TLS_PORT@", str(tls_port))
-                     .replace("@MODULES@", modules))
+    write_registrar(out, os.path.join(os.path.dirname(os.path.abspath(__file__)), "kamailio.cfg.in"), secrets,
+                    {"@DIR@": out, "@PORT@": port, "@TLS_PORT@": tls_port, "@MODULES@": modules})
     with open(os.path.join(out, "tls.cfg"), "w") as handle:
         handle.write("[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
                      "private_key = %s/server.key\ncertificate = %s/server.pem\n" % (out, out))

@@ -2,8 +2,8 @@
 # A contact center's PBX: tencentcloud.tccc.sip_client renders 1,000 TCCC extensions onto one
 # running Asterisk, which registers every one with Kamailio, the TCCC registrar, over TLS to a
 # proxy name as TCCC's own (sip.tccc.qcloud.com:5061) is, all in the private network namespace of
-# setup_sip_pbx. Asserts that all of them register, counted on both sides (check_asterisk.py of
-# sip_pbx_asterisk); prints the role's time, the time from the role's start to the last
+# setup_sip_pbx. Asserts that all of them register, counted on both sides (check_pbx.py of
+# setup_sip_pbx); prints the role's time, the time from the role's start to the last
 # registration and Asterisk's memory (docs/pbx.md records them). Only a generous cap on the wait:
 # no assertion on speed.
 set -eux
@@ -42,7 +42,7 @@ grep -q 'RUNNING HANDLER \[tencentcloud.tccc.sip_client : Restart Asterisk' "$wo
 [ "$(grep -c '^\[tccc-[0-9]*-[0-9a-z-]*-reg\]$' "$PBX_ETC/pjsip_tccc.conf")" = "$seats" ]
 tccc_wait_ready asterisk "$(cat /run/asterisk/asterisk.pid)" "$work/asterisk.out" "$PBX_BINARY" -rx 'core waitfullybooted'
 echo "sip_pbx_scale: Asterisk restarted $(seconds_since "$start") s after the role's start"
-if ! "$TCCC_PYTHON" "$here/../sip_pbx_asterisk/check_asterisk.py" "$work" --cells scale --wait 300 >"$work/check.out"; then
+if ! "$TCCC_PYTHON" "$PBX_SETUP/check_pbx.py" "$work" --cells scale --wait 300 >"$work/check.out"; then
   grep -v '  Registered  ' "$work/check.out" | tail -n 40 >&2
   exit 1
 fi
