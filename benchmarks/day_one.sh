@@ -41,7 +41,7 @@ if ! ansible-playbook -i localhost, "$root/benchmarks/playbooks/day_one.yml" -e 
   tail -n 60 "$work/play.out" >&2
   exit 1
 fi
-if ! "$TCCC_PYTHON" "$targets/setup_sip_pbx/check_pbx.py" "$work" --cells scale --wait 600 >"$work/check.out"; then
+if ! pbx_check --cells scale --wait 600 >"$work/check.out"; then
   grep -v '  Registered  ' "$work/check.out" | tail -n 20 >&2
   exit 1
 fi

@@ -60,7 +60,7 @@ else
   grep -q 'RUNNING HANDLER \[tencentcloud.tccc.sip_client : Restart the profiles written' "$work/play.out"
   [ "$(grep -c '<gateway name=' "$config_dir/tccc.xml")" = "$seats" ]
 fi
-if ! "$TCCC_PYTHON" "$PBX_SETUP/check_pbx.py" "$work" --cells scale --wait 300 >"$work/check.out"; then
+if ! pbx_check --cells scale --wait 300 >"$work/check.out"; then
   grep -v '  \(Registered\|REGED\)  ' "$work/check.out" | tail -n 40 >&2
   exit 1
 fi
