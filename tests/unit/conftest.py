@@ -59,7 +59,9 @@ class LocalServer:
         port = self.httpd.server_address[1]
         self.host = "[%s]:%d" % (host, port) if ":" in host else "%s:%d" % (host, port)
         self.endpoint = "http://" + self.host
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # serve_forever notices shutdown() only between polls: its default 0.5 s poll made each test
+        # using this server wait that long in its teardown.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
         self.closed = False
 
