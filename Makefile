@@ -30,11 +30,24 @@ $(NOX): tools/requirements/nox.txt
 .venv/demo: tools/requirements/demo.txt requirements.txt
 	@$(call venv,.venv/demo,tools/requirements/demo.txt,$(UV))
 
+# make's own jobs run the sessions (default: every one nox -l lists, longest first) JOBS at a time,
+# every one even after a failure (-k), each one's output whole when it ends (-O); then a summary.
+SESSIONS ?= $(shell $(NOX) -l --json | $(PYTHON) -c 'import json, sys; print(" ".join(s["session"] for s in json.load(sys.stdin)))')
+JOBS ?= 2
 test: $(NOX)
-	@tools/lanes $(NOX)
+	@rm -rf build/sessions && mkdir -p build/sessions && start=$$(date +%s) && status=0; \
+	$(MAKE) --no-print-directory -k -j$(JOBS) -O $(addprefix session/,$(SESSIONS)) || status=1; \
+	results="$(patsubst %,build/sessions/%.result,$(SESSIONS))"; echo "==== summary ===="; cat $$results || status=1; \
+	echo "==== $$(($$(date +%s) - start))s wall, $$(cat $$results | awk '{ s += $$2 } END { print s }')s summed, $(JOBS) at a time ===="; \
+	exit $$status
 
 quick: $(NOX)
-	@tools/lanes $(NOX) units-2.19 sanity-2.19
+	@$(MAKE) --no-print-directory test SESSIONS="units-2.19 sanity-2.19"
+
+session/%:
+	@begin=$$(date +%s) && result=passed; $(NOX) -s $* >build/sessions/$*.log 2>&1 || result=FAILED; cat build/sessions/$*.log; \
+	if [ $$result = passed ] && grep -q "^nox > Session [^ ]* skipped" build/sessions/$*.log; then result=SKIPPED; fi; \
+	printf '%-8s %5ss  %s\n' $$result $$(($$(date +%s) - begin)) $* | tee build/sessions/$*.result; [ $$result != FAILED ]
 
 # demo.sh finds the collection in this work tree itself and runs with .venv/demo's Python first on PATH.
 demo: .venv/demo
