@@ -36,11 +36,11 @@ TARGET_SECONDS = {"tccc_examples": 380, "sip_client": 294, "sip_pbx_asterisk": 2
                   "sip_pbx_scale": 140, "tccc_credentials": 102, "tccc_extensions": 95, "tccc_extension_info": 80, "tccc_extension": 72,
                   "tccc_faults": 65, "tccc_secrets": 42}
 LANES = 2
-# Unit tests that run no ansible-core (the emulator's own, the changelog rule): the same check on
-# every core, so they run on 2.19 only.
+# Unit tests that use no ansible-core API (the emulator's own, the changelog rule, the signer and the
+# pacer): the same check on every core, so they run on 2.19 only.
 CORE_FREE_TESTS = {"test_emulator_api.py", "test_emulator_auth.py", "test_emulator_cli.py", "test_emulator_faults.py",
                    "test_emulator_parts.py", "test_emulator_sdk.py", "test_emulator_signature.py", "test_emulator_writes.py",
-                   "test_changelog_fragments.py"}
+                   "test_changelog_fragments.py", "test_signer.py", "test_pacing.py"}
 # The sanity tests that check the collection against the core running them (its module API and
 # argument spec rules, the docs and runtime.yml schemas, its pylint plugins, its Pythons): on every
 # core. The others (pep8, yamllint, shellcheck, the code-smell scripts) read the files alone and say
