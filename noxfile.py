@@ -287,25 +287,19 @@ def docs(session):
     env = {"ANSIBLE_COLLECTIONS_PATH": str(path.parents[2])}
     site, out = path / "docs" / "site", BUILD / "docs"
     shutil.rmtree(str(out), ignore_errors=True)
-    (out / "src").mkdir(parents=True)
-    (out / "src" / "collection").mkdir(mode=0o700)  # antsibull-docs writes only where no one else may
+    (path / "collection").mkdir(mode=0o700)  # antsibull-docs writes only where no one else may
     session.run("antsibull-docs", "--config-file", str(site / "antsibull-docs.cfg"), "collection", "--use-current",
                 "--squash-hierarchy", "--fail-on-error", "--cleanup", "everything", "--dest-dir",
-                str(out / "src" / "collection"), "tencentcloud.tccc", env=env)
-    # The README's sections and docs/*.md become the guides.
-    session.run("python", str(ROOT / "tools" / "docs_site_sources.py"), str(path), str(out / "src"))
-    # The changelog of the version galaxy.yml names, released in a scratch copy of the collection, so
-    # that fragments not yet released show as what that version will bring.
-    scratch = out / "changelog" / "ansible_collections" / "tencentcloud" / "tccc"
-    shutil.copytree(str(path), str(scratch), ignore=lambda d, names: [n for n in names if n == ".git" or d.endswith("tests") and n == "output"])
-    session.chdir(scratch)
+                str(path / "collection"), "tencentcloud.tccc", env=env)
+    # The staged copy is Sphinx's source directory (docs/site/conf.py says which files are pages), with
+    # the changelog of the version galaxy.yml names: fragments not yet released show as what it will bring.
     version = re.search(r"^version:\s*(\S+)", (path / "galaxy.yml").read_text(), re.MULTILINE).group(1)
     session.run("antsibull-changelog", "release", "--version", version, silent=True)
-    shutil.copy(str(scratch / "CHANGELOG.rst"), str(out / "src" / "changelog.rst"))
-    session.run("sphinx-build", "-b", "html", "-W", "--keep-going", "-q", "-c", str(site), str(out / "src"), str(out / "html"))
+    shutil.copy(str(site / "index.md"), str(path / "index.md"))
+    session.run("sphinx-build", "-b", "html", "-W", "--keep-going", "-q", "-c", str(site), str(path), str(out / "html"))
     if not session.run("bash", "-c", "command -v chromium || true", silent=True, external=True).strip():
         session.skip("chromium not found (.ci/run installs Debian's chromium): the pages were not checked")
-    session.run("python", str(ROOT / "tools" / "check_docs_site.py"), str(BUILD / "docs"), env=env)
+    session.run("python", str(ROOT / "tools" / "check_docs_site.py"), str(out), env=env)
 
 
 @nox.session(python=CORES["2.19"], default=False)

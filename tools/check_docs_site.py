@@ -2,72 +2,63 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Check the built documentation site as a reader's browser shows it, and take screenshots.
 
-Usage: python tools/check_docs_site.py OUT   (OUT/html from the docs nox session; chromium on PATH,
-       ansible-doc finding the collection through ANSIBLE_COLLECTIONS_PATH)
+Usage: python tools/check_docs_site.py OUT   (in the collection the site was built from: OUT/html from
+       the docs nox session; chromium on PATH, ansible-doc finding the collection through
+       ANSIBLE_COLLECTIONS_PATH)
 
 Why: a site that builds can still render a module page without its tables. Headless Chromium
 loads each page and hands back the DOM it rendered: every module's page must hold an options table
 with a row per documented option and a return values table with a row per documented return value
-(ansible-doc says which), every plugin and role a page, and the home page a link to every guide and
-to the changelog. OUT/screenshots holds the home page and every module page as Chromium drew them.
+(ansible-doc says which), every plugin and role a page, and the home page a link to every guide
+(docs/*.md) and to the changelog. OUT/screenshots holds the home page and every module page as
+Chromium drew them.
 """
+import glob
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from html.parser import HTMLParser
 
 COLLECTION = "tencentcloud.tccc"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-# ansible-doc plugin type -> the page antsibull-docs writes for it
-PAGE_SUFFIX = {"module": "module", "filter": "filter", "test": "test", "lookup": "lookup", "inventory": "inventory",
-               "callback": "callback", "connection": "connection", "role": "role"}
+# ansible-doc's plugin types; antsibull-docs writes collection/NAME_TYPE.html for each
+KINDS = ("callback", "connection", "filter", "inventory", "lookup", "module", "role", "test")
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def chromium(profile, *args):
-    command = ["chromium"] + CHROMIUM_FLAGS + ["--user-data-dir=" + profile] + list(args)
-    return subprocess.run(command, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=120).stdout
+def chromium(profile, page, *args):
+    url = "file://" + os.path.abspath(page)
+    return subprocess.run(CHROMIUM + ["--user-data-dir=" + profile] + list(args) + [url], check=True, timeout=120,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True).stdout
 
 
 class Dom(HTMLParser):
-    """The ids of the rendered option/return rows, the ids of tables' headings, and all links."""
+    """A rendered page's links, and the ids inside its option and return value tables."""
 
-    def __init__(self):
+    def __init__(self, html):
         HTMLParser.__init__(self)
-        self.ids, self.links, self.table_depth, self.row_ids = set(), set(), 0, set()
+        self.links, self.row_ids, self.depth = set(), set(), 0
+        self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "table" and "ansible-option-table" in (attrs.get("class") or ""):
-            self.table_depth += 1
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-            if self.table_depth:
-                self.row_ids.add(attrs["id"])
+        self.depth += tag == "table" and "ansible-option-table" in (attrs.get("class") or "")
+        if self.depth and attrs.get("id"):
+            self.row_ids.add(attrs["id"])
         if tag == "a" and attrs.get("href"):
             self.links.add(attrs["href"].split("#")[0])
 
     def handle_endtag(self, tag):
-        if tag == "table" and self.table_depth:
-            self.table_depth -= 1
+        self.depth -= tag == "table" and self.depth > 0
 
 
-def rendered(profile, path):
-    dom = Dom()
-    dom.feed(chromium(profile, "--dump-dom", "file://" + os.path.abspath(path)))
-    return dom
+def ansible_doc(*args):
+    return json.loads(subprocess.check_output(["ansible-doc", "--json"] + list(args)))
 
 
-def documented(kind):
-    listed = json.loads(subprocess.check_output(["ansible-doc", "-t", kind, "--list", "--json", COLLECTION]))
-    return sorted(listed)
-
-
-def option_ids(options, prefix):
+def option_ids(options, prefix=""):
     """antsibull-docs ids of the rows for options (or return values), sub-options included."""
     for name, spec in sorted((options or {}).items()):
         yield prefix + name
@@ -75,45 +66,37 @@ def option_ids(options, prefix):
 
 
 def main(out):
-    html = os.path.join(out, "html")
-    shots = os.path.join(out, "screenshots")
+    html, shots = os.path.join(out, "html"), os.path.join(out, "screenshots")
     os.makedirs(shots, exist_ok=True)
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    problems = []
-    try:
-        home = rendered(profile, os.path.join(html, "index.html"))
-        chromium(profile, "--window-size=1280,1000", "--screenshot=" + os.path.join(shots, "index.png"),
-                 "file://" + os.path.abspath(os.path.join(html, "index.html")))
-        guides = sorted(os.path.splitext(name)[0] for name in os.listdir(os.path.join(out, "src", "guides")))
-        for page in ["guides/%s.html" % guide for guide in guides] + ["changelog.html", "collection/index.html"]:
+    problems, counts = [], {}
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        home = Dom(chromium(profile, os.path.join(html, "index.html"), "--dump-dom"))
+        chromium(profile, os.path.join(html, "index.html"), "--window-size=1280,1000", "--screenshot=%s/index.png" % shots)
+        guides = sorted(glob.glob("docs/*.md"))
+        for page in [guide[:-3] + ".html" for guide in guides] + ["CHANGELOG.html", "collection/index.html"]:
             if page not in home.links:
                 problems.append("index.html has no link to %s" % page)
-        counts = {}
-        for kind, suffix in sorted(PAGE_SUFFIX.items()):
-            for fqcn in documented(kind):
+        for kind in KINDS:
+            for fqcn in sorted(ansible_doc("-t", kind, "--list", COLLECTION)):
                 name = fqcn.split(".")[-1]
-                page = os.path.join(html, "collection", "%s_%s.html" % (name, suffix))
+                page = os.path.join(html, "collection", "%s_%s.html" % (name, kind))
                 counts[kind] = counts.get(kind, 0) + 1
                 if not os.path.exists(page):
                     problems.append("%s %s has no page (%s)" % (kind, fqcn, page))
                     continue
                 if kind != "module":
                     continue
-                doc = json.loads(subprocess.check_output(["ansible-doc", "-t", "module", "--json", fqcn]))[fqcn]
-                dom = rendered(profile, page)
-                wanted = ["parameter-" + i for i in option_ids(doc["doc"].get("options"), "")]
-                wanted += ["return-" + i for i in option_ids(doc.get("return"), "")]
-                missing = [i for i in wanted if i not in dom.row_ids]
-                if not any(i.startswith("parameter-") for i in wanted) or not any(i.startswith("return-") for i in wanted):
+                doc = ansible_doc("-t", "module", fqcn)[fqcn]
+                rows = Dom(chromium(profile, page, "--dump-dom")).row_ids
+                options = ["parameter-" + i for i in option_ids(doc["doc"].get("options"))]
+                returns = ["return-" + i for i in option_ids(doc.get("return"))]
+                if not options or not returns:
                     problems.append("%s documents no options or no return values" % fqcn)
+                missing = [i for i in options + returns if i not in rows]
                 if missing:
                     problems.append("%s's page lacks table rows for %s" % (fqcn, ", ".join(missing)))
-                chromium(profile, "--window-size=1280,2400", "--screenshot=" + os.path.join(shots, "%s_module.png" % name),
-                         "file://" + os.path.abspath(page))
-                print("%s: %d option and %d return value rows rendered" % (
-                    fqcn, sum(i.startswith("parameter-") for i in wanted), sum(i.startswith("return-") for i in wanted)))
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+                chromium(profile, page, "--window-size=1280,2400", "--screenshot=%s/%s_module.png" % (shots, name))
+                print("%s: %d option and %d return value rows rendered" % (fqcn, len(options), len(returns)))
     for problem in problems:
         print("FAIL: %s" % problem)
     print("pages checked: %s; %d guides; screenshots in %s" % (

@@ -3,6 +3,10 @@
 # `antsibull-docs sphinx-init` writes, plus myst-parser for the guides, whose Markdown sources are
 # the README and docs/*.md. No intersphinx: the site builds offline.
 
+# The source directory is the staged collection: these are its documents (index.md includes README).
+# A link to another file of the repository becomes a download of it; to a missing file, a warning.
+include_patterns = ["index.md", "docs/*.md", "collection/**", "CHANGELOG.rst"]
+
 project = "tencentcloud.tccc"
 copyright = "tencentcloud.tccc contributors, GPL-3.0-or-later"
 title = "tencentcloud.tccc: Ansible for Tencent Cloud Contact Center"
@@ -10,7 +14,7 @@ html_short_title = "tencentcloud.tccc"
 
 extensions = ["myst_parser", "sphinx_antsibull_ext"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-# GitHub-style anchors for the headings, so that the guides' links to sections resolve.
+# GitHub-style anchors for the headings, so that the guides' links to sections resolve (or warn).
 myst_heading_anchors = 3
 
 pygments_style = "ansible"
