@@ -6,9 +6,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON ?= python3
 NOX := .venv/nox/bin/nox
-# uv makes a venv in seconds where pip takes ten or more: the one on PATH, else .venv/nox's, else
-# the one .venv/demo's recipe fetches into .venv/uv (pip installs uv's wheel in a few seconds).
-UV = $(or $(shell command -v uv),$(wildcard .venv/nox/bin/uv),$(wildcard .venv/uv/bin/uv))
+# uv makes a venv in seconds where pip takes ten or more: the one on PATH, else one pip fetches into
+# .venv/uv (its wheel installs in a few seconds); pip alone if even that fails.
+UV = $(or $(shell command -v uv),$(shell [ -x .venv/uv/bin/uv ] || $(PYTHON) -m pip install -q \
+  --disable-pip-version-check --target .venv/uv uv >/dev/null 2>&1; [ ! -x .venv/uv/bin/uv ] || echo .venv/uv/bin/uv))
 # e.g. make bench BENCH_ARGS=--quick (benchmarks/run.sh --help lists the options)
 BENCH_ARGS ?=
 # $(call venv,DIR,REQUIREMENTS,UV[,UV PIP OPTIONS]): a fresh venv DIR with REQUIREMENTS, made with UV when there is one.
@@ -26,13 +27,12 @@ help:
 
 # Remade when a requirement file changes.
 $(NOX): tools/requirements/nox.txt
-	@$(call venv,.venv/nox,tools/requirements/nox.txt,$(shell command -v uv))
+	@$(call venv,.venv/nox,tools/requirements/nox.txt,$(UV))
 
 # Compiled as pip would (uv does not by default): with PYTHONDONTWRITEBYTECODE set, nothing else
 # would, and every ansible-playbook run would compile ansible-core's imports again.
 .venv/demo: tools/requirements/demo.txt requirements.txt
-	@uv='$(UV)'; if [ -z "$$uv" ] && $(PYTHON) -m pip install -q --disable-pip-version-check --target .venv/uv uv >/dev/null 2>&1; \
-	  then uv=.venv/uv/bin/uv; fi; $(call venv,.venv/demo,tools/requirements/demo.txt,$$uv,--compile-bytecode)
+	@$(call venv,.venv/demo,tools/requirements/demo.txt,$(UV),--compile-bytecode)
 
 # make's own jobs run the sessions (default: every one nox -l lists, longest first) JOBS at a time,
 # every one even after a failure (-k), each one's output whole when it ends (-O); then a summary.
