@@ -25,13 +25,14 @@ work=$TCCC_WORK/sip
 mkdir -p "$work"
 
 # A test CA signs the registrar's certificate for the two proxy names; another CA signs nothing here.
+# P-256 keys: what is verified does not depend on the key type, and RSA keys take seconds to make.
 (
   cd "$work"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=TCCC test CA" \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=TCCC test CA" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem -days 2 -subj "/CN=Another CA" \
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout other-ca.key -out other-ca.pem -days 2 -subj "/CN=Another CA" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
-  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=tccc-proxy.test"
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj "/CN=tccc-proxy.test"
   printf 'subjectAltName=DNS:tccc-proxy4.test,DNS:tccc-proxy6.test\nextendedKeyUsage=serverAuth\n' >server.ext
   openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
 ) 2>/dev/null
