@@ -72,3 +72,6 @@ fs_cli -x 'unload mod_sofia' >/dev/null
 sed -i 's/name="expire-seconds" value="[0-9]*"/name="expire-seconds" value="1800"/' "$PBX_CONFIG_DIR/tccc.xml"
 pbx_refute pbx_play apply.yml -e '{"fresh": []}'
 grep -q "FreeSWITCH refused 'sofia xmlstatus'" "$(pbx_play_output)"
+
+# Passed: FreeSWITCH's graceful stop at exit (4 s) would prove nothing more.
+kill -KILL "$(cat /run/freeswitch/freeswitch.pid)"

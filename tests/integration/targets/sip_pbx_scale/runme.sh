@@ -67,3 +67,7 @@ fi
 echo "sip_pbx_scale: from the role's start to the last of $seats registrations: $(pbx_seconds_since "$start") s"
 tail -n 1 "$work/check.out"
 echo "sip_pbx_scale: $kind with $seats TCCC extensions registered: $(memory)"
+
+# Passed: the PBX's graceful stop at exit (FreeSWITCH: 4 s, unregistering every gateway) would prove
+# nothing more.
+kill -KILL "$(cat "$pid_file")"
