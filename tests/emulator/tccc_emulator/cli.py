@@ -119,21 +119,26 @@ def _write_port_file(path, port):
 
 
 def _build(args, log):
-    rng = random.Random(args.seed)
     now = time.time() + args.clock_offset
     document = read_data_file(args.data) if args.data else SAMPLE
-    state = build_state(document, rng, now)
-    if args.extensions:
-        if not state.instances:
-            raise DataFileError('--extensions needs at least one instance in the data file')
-        add_generated_extensions(next(iter(state.instances.values())), args.extensions, rng)
-    faults = FaultPlan(args.seed, {'throttle': args.throttle_rate, 'html_502': args.html_502_rate, 'drop': args.drop_rate,
-                                   'truncate': args.truncate_rate},
-                       latency_ms=args.latency, jitter_ms=args.latency_jitter, actions=args.fault_actions)
-    api = api_module.Api(state, SlidingWindowLimiter(args.rate_limit, args.rate_window), clock_offset=args.clock_offset,
-                         temp_credential_ttl=args.temp_credential_ttl)
+
+    def world():
+        """The state, rate limiter and fault plan as at start-up: the same seed gives the same passwords, times and faults."""
+        rng = random.Random(args.seed)
+        state = build_state(document, rng, now)
+        if args.extensions:
+            if not state.instances:
+                raise DataFileError('--extensions needs at least one instance in the data file')
+            add_generated_extensions(next(iter(state.instances.values())), args.extensions, rng)
+        faults = FaultPlan(args.seed, {'throttle': args.throttle_rate, 'html_502': args.html_502_rate, 'drop': args.drop_rate,
+                                       'truncate': args.truncate_rate},
+                           latency_ms=args.latency, jitter_ms=args.latency_jitter, actions=args.fault_actions)
+        return state, SlidingWindowLimiter(args.rate_limit, args.rate_window), faults
+
+    state, limiter, faults = world()
+    api = api_module.Api(state, limiter, clock_offset=args.clock_offset, temp_credential_ttl=args.temp_credential_ttl)
     emulator = Emulator(api, Stats(), faults, response_content_type=args.response_content_type, truncate_mode=args.truncate_mode,
-                        quiet=args.quiet, log_stream=log)
+                        quiet=args.quiet, log_stream=log, world=world)
     extensions = sum(len(instance.extensions) for instance in state.instances.values())
     source = args.data or 'embedded sample (SecretId %s)' % SAMPLE_SECRET_ID
     log.write('tccc-emulator: data: %s: %d credentials, %d roles, %d instances, %d extensions\n'

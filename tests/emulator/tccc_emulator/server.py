@@ -31,8 +31,10 @@ class Emulator:
     """Everything a request handler needs; shared by all handler threads."""
 
     def __init__(self, api, stats, faults, response_content_type='application/json', truncate_mode='body', quiet=False,
-                 log_stream=None):
+                 log_stream=None, world=None):
         self.api = api
+        # world() gives a fresh (state, limiter, faults) triple, as at start-up: what reset() puts back.
+        self._world = world
         self.stats = stats
         self.faults = faults
         self.response_content_type = response_content_type
@@ -40,6 +42,14 @@ class Emulator:
         self.quiet = quiet
         self._log_stream = log_stream or sys.stderr
         self._log_lock = threading.Lock()
+
+    def reset(self):
+        """Back to the start-up world (state, rate limit, fault sequence) with zeroed stats; False without world()."""
+        if self._world is None:
+            return False
+        self.api.state, self.api.limiter, self.faults = self._world()
+        self.stats.reset()
+        return True
 
     def log(self, line, force=False):
         if self.quiet and not force:
@@ -92,6 +102,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == '/_emulator/reset-stats':
             self._discard_body()
             self.emulator.stats.reset()
+            self._control(200, {'reset': True})
+        elif path == '/_emulator/reset' and self.emulator.reset():
+            self._discard_body()
             self._control(200, {'reset': True})
         else:
             self._not_found()

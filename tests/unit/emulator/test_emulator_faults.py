@@ -148,3 +148,30 @@ def test_stats_count_and_reset(start_emulator, world_file, keys):
     assert (stats['throttled'], stats['faults_injected']) == (0, 0)
     assert json.loads(running.http('POST', '/_emulator/reset-stats').body) == {'reset': True}
     assert running.stats()['requests'] == 0
+
+
+def test_reset_restores_the_start_up_world(start_emulator, world_file, world, keys):
+    """POST /_emulator/reset: the writes, the rate limit's budget, the fault sequence and the stats as at start-up."""
+    running = start_emulator('--data', world_file, '--extensions', '3', '--seed', '1', '--throttle-rate', '0.5',
+                             '--rate-limit', '4', '--rate-window', '600', '--fault-actions', 'DescribeExtensions', '--quiet')
+    listing = {'SdkAppId': A_APP, 'PageNumber': 0, 'PageSize': 100}
+
+    def observe():
+        """Ten listings (injected throttles, then the limit of 4), what they list, and extension 1001's password."""
+        replies = [running.call('DescribeExtensions', listing, keys['a']) for dummy in range(10)]
+        codes = [reply.code for reply in replies]
+        listed = [reply.response['ExtensionList'] for reply in replies if reply.code == 'OK']
+        return codes, listed, running.call('DescribeExtension', DESCRIBE, keys['a']).response['Password']
+
+    started = observe()
+    assert started[0][0] == 'RequestLimitExceeded' and started[0].count('OK') == 4 and started[0][-1] == 'RequestLimitExceeded'
+    assert len(started[1][0]) == len(world['instances'][0]['extensions']) + 3
+    password = running.call('ResetExtensionPassword', DESCRIBE, keys['a']).response['Password']
+    assert password != started[2]
+    assert running.call('DeleteExtension', DESCRIBE, keys['a']).code == 'OK'
+    assert running.stats()['requests'] > 0
+    assert json.loads(running.http('POST', '/_emulator/reset', b'{}').body) == {'reset': True}
+    assert running.stats()['requests'] == 0
+    assert observe() == started
+    # a write after the reset draws the same new password as the first one did
+    assert running.call('ResetExtensionPassword', DESCRIBE, keys['a']).response['Password'] == password
