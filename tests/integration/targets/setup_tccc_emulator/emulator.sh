@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Sourced by the runme.sh of the tccc_* targets (alias needs/target/setup_tccc_emulator):
 #   tccc_emulator_start NAME [emulator options...]   start one local TCCC emulator, set TCCC_PORT
+#   tccc_emulator_launch NAME [emulator options...]  start it without waiting: several start at once
+#   tccc_emulator_port NAME                           wait until NAME listens, set TCCC_PORT
+#   tccc_emulator_reset NAME                          put NAME back as it started (data, limits, faults, stats)
 #   tccc_wait_ready NAME PID LOG COMMAND...           wait until COMMAND succeeds (PID alive, capped)
 #   tccc_track_pid PID [LOG]                          stop PID at exit too (last tracked, first stopped)
 #   tccc_track_path PATH                              remove PATH at exit too
@@ -49,6 +52,7 @@ TCCC_WORK=$(mktemp -d "${TMPDIR:-/tmp}/tccc-integration.XXXXXX")
 TCCC_PORT=
 tccc_emulator_pids=()
 tccc_emulator_names=()
+declare -A tccc_emulator_index=()
 tccc_tracked_pids=()
 tccc_tracked_logs=()
 tccc_tracked_paths=()
@@ -82,18 +86,40 @@ tccc_track_path() {
   tccc_tracked_paths+=("$1")
 }
 
-tccc_emulator_start() {
+tccc_emulator_launch() {
   local name=$1
   shift
-  local port_file="$TCCC_WORK/$name.port" log="$TCCC_WORK/$name.log" pid
-  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$port_file" "$@" >/dev/null 2>"$log" &
-  pid=$!
-  tccc_emulator_pids+=("$pid")
+  "$TCCC_PYTHON" "$TCCC_COLLECTION/tests/emulator" --port 0 --port-file "$TCCC_WORK/$name.port" "$@" >/dev/null 2>"$TCCC_WORK/$name.log" &
+  tccc_emulator_index[$name]=${#tccc_emulator_pids[@]}
+  tccc_emulator_pids+=("$!")
   tccc_emulator_names+=("$name")
+}
+
+tccc_emulator_port() {
+  local name=$1 port_file="$TCCC_WORK/$1.port"
   # The emulator writes its port file only once it listens.
-  tccc_wait_ready "emulator $name" "$pid" "$log" test -s "$port_file"
+  tccc_wait_ready "emulator $name" "${tccc_emulator_pids[${tccc_emulator_index[$name]}]}" "$TCCC_WORK/$name.log" test -s "$port_file"
   # shellcheck disable=SC2034  # the result, read by the runme.sh that sourced this file
   TCCC_PORT=$(cat "$port_file")
+}
+
+tccc_emulator_start() {
+  tccc_emulator_launch "$@"
+  tccc_emulator_port "$1"
+}
+
+# POST /_emulator/reset through bash's /dev/tcp: no process to start between two tests.
+tccc_emulator_reset() {
+  local name=$1 port status fd
+  port=$(<"$TCCC_WORK/$name.port")
+  exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+  printf 'POST /_emulator/reset HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' "$port" >&"$fd"
+  IFS=$' \r' read -r -t 60 _ status _ <&"$fd" || status=
+  exec {fd}>&-
+  if [ "$status" != 200 ]; then
+    echo "tccc: emulator $name did not reset (HTTP status '${status}')" >&2
+    return 1
+  fi
 }
 
 # Counts each distinct line of SECRETS_FILE in every FILE. A leak is named by the secret's number

@@ -2,7 +2,8 @@
 # Every example a user is shown (module and filter EXAMPLES, the YAML of README.md and the role's
 # README, the playbooks of examples/), found by extract_examples.py in the collection as a user
 # installs it (built into a tarball, installed from it into a fresh directory) and run as written,
-# each against a fresh emulator with its sample instance: README's playbooks first with
+# each against the emulator's sample instance as it started (one emulator, reset before each run):
+# README's playbooks first with
 # --check --diff (which must show what the write modules would change), then for real. Every run
 # is at -vvv, and no key or SIP password of the emulator may appear in any output. Last, make
 # demo's command "against a real instance", pasted as printed into a shell without the demo's
@@ -15,6 +16,8 @@ if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
 fi
 source ../setup_tccc_emulator/emulator.sh
 here=$PWD
+# The emulator starts while the collection is built.
+tccc_emulator_launch examples
 # Examples write into ~/.baresip (where baresip keeps its accounts), which Ansible expands with the
 # home of the user it runs as, whatever $HOME says: each run gets it empty, on a tmpfs in a mount
 # namespace of its own, so that the machine's own stays untouched (an empty one made here goes at exit).
@@ -33,6 +36,8 @@ ansible-galaxy collection build --output-path "$work/dist" "$TCCC_COLLECTION"
 ANSIBLE_COLLECTIONS_PATH=$work/collections ansible-galaxy collection install --offline -p "$work/collections" \
   "$work"/dist/tencentcloud-tccc-*.tar.gz
 installed=$work/collections/ansible_collections/tencentcloud/tccc
+# With the demo's data, it stands in for the real service in the last check; it starts meanwhile.
+tccc_emulator_launch pasted --data "$installed/examples/demo-data.yml"
 "$TCCC_PYTHON" "$here/extract_examples.py" "$installed" "$work/plays"
 
 # The emulator's sample: its key for the environment and for the tccli profile an example names,
@@ -55,18 +60,18 @@ source "$work/key.env"
 set +a
 export HOME=$work/home ANSIBLE_COLLECTIONS_PATH=$work/collections ANSIBLE_LOCALHOST_WARNING=false
 
-outputs=()
-count=$("$TCCC_PYTHON" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$work/plays/plan.json")
-for ((index = 0; index < count; index++)); do
-  IFS=$'\t' read -r name playbook readme < <("$TCCC_PYTHON" -c '
-import json, sys
-e = json.load(open(sys.argv[1]))[int(sys.argv[2])]
-print("\t".join([e["name"], e["playbook"], str(e["readme"]).lower()]))' "$work/plays/plan.json" "$index")
+tccc_emulator_port examples
+export TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT"
+outputs=("$(tccc_emulator_log examples)")
+mapfile -t plan < <("$TCCC_PYTHON" -c 'import json, sys
+for e in json.load(open(sys.argv[1])):
+    print("\t".join([e["name"], e["playbook"], str(e["readme"]).lower()]))' "$work/plays/plan.json")
+for entry in "${plan[@]}"; do
+  IFS=$'\t' read -r name playbook readme <<<"$entry"
   modes=(run)
   if [ "$readme" = true ]; then modes=(check run); fi
   for mode in "${modes[@]}"; do
-    tccc_emulator_start "example$index-$mode"
-    export TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT"
+    tccc_emulator_reset examples
     out="$work/$(basename "$playbook" .yml).$mode.out"
     flags=()
     if [ "$mode" = check ]; then flags=(--check --diff); fi
@@ -76,7 +81,7 @@ print("\t".join([e["name"], e["playbook"], str(e["readme"]).lower()]))' "$work/p
       exit 1
     fi
     grep -E '^[a-z0-9-]+ +: ok=' "$out"
-    outputs+=("$out" "$(tccc_emulator_log "example$index-$mode")")
+    outputs+=("$out")
   done
 done
 
@@ -108,7 +113,7 @@ PYTHON=$TCCC_PYTHON DEMO_OUTPUT=$work/demo-output "${in_private_home[@]}" bash "
   { tail -n 40 "$work/demo.out" >&2; exit 1; }
 pasted=$(grep -A2 '^Against a real TCCC instance' "$work/demo.out" | grep -F 'ansible-playbook' |
   sed -e 's/<SdkAppId>/1400000000/' -e "s|<directory>|$work/pasted|")
-tccc_emulator_start pasted --data "$installed/examples/demo-data.yml"
+tccc_emulator_port pasted
 read -r demo_id demo_key < <("$TCCC_PYTHON" -c 'import sys, yaml; a = yaml.safe_load(open(sys.argv[1]))["accounts"][0]
 print(a["secret_id"], a["secret_key"])' "$installed/examples/demo-data.yml")
 if ! env -u ANSIBLE_COLLECTIONS_PATH TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT" \

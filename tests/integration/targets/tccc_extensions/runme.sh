@@ -12,10 +12,12 @@ source ../setup_tccc_emulator/emulator.sh
 # drawing a refusal that the client retries correctly but that changes the count; the server's
 # window of 0.8 s against the pacer's 1.03 s leaves room for that. The 20-per-window guarantee
 # itself is proven by tests/unit/emulator/test_pacing_forks.py, the retry of a refusal by tccc_faults.
-tccc_emulator_start plain --data data.json --rate-window 0.8
-plain=$TCCC_PORT
-tccc_emulator_start lossy --data data.json --drop-rate 1 \
+tccc_emulator_launch plain --data data.json --rate-window 0.8
+tccc_emulator_launch lossy --data data.json --drop-rate 1 \
   --fault-actions CreateExtension,ModifyExtension,DeleteExtension,ResetExtensionPassword
+tccc_emulator_port plain
+plain=$TCCC_PORT
+tccc_emulator_port lossy
 lossy=$TCCC_PORT
 
 output="$TCCC_WORK/ansible-output.txt"

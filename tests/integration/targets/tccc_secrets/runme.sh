@@ -6,11 +6,9 @@ set -eux
 
 source ../setup_tccc_emulator/emulator.sh
 
-tccc_emulator_start plain --data data.json
-plain=$TCCC_PORT
+tccc_emulator_launch plain --data data.json
 # Five DescribeExtension reads a minute: the sixth read is refused, after five passwords were read.
-tccc_emulator_start strict --data data.json --rate-limit 5 --rate-window 60
-strict=$TCCC_PORT
+tccc_emulator_launch strict --data data.json --rate-limit 5 --rate-window 60
 
 output="$TCCC_WORK/ansible-output.txt"
 secrets="$TCCC_WORK/secrets.txt"
@@ -25,6 +23,10 @@ stub=$!
 tccc_track_pid "$stub"
 tccc_wait_ready stub "$stub" "$TCCC_WORK/stub.log" test -s "$TCCC_WORK/stub.port"
 port_stub=$(cat "$TCCC_WORK/stub.port")
+tccc_emulator_port plain
+plain=$TCCC_PORT
+tccc_emulator_port strict
+strict=$TCCC_PORT
 
 set +x  # what follows handles the secrets themselves: keep them out of this script's trace
 "$TCCC_PYTHON" - data.json "$secrets" "$TCCC_WORK" "$open_home" <<'EOF'
