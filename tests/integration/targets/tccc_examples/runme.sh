@@ -5,8 +5,8 @@
 # each against the emulator's sample instance as it started (one emulator, reset before each run):
 # README's playbooks first with --check --diff (which must show what the write modules would
 # change), then for real. Every run is at -vvv, and no key or SIP password of the emulator may
-# appear in any output. Last, make demo's command "against a real instance", pasted as printed into a shell without the demo's
-# settings, must run.
+# appear in any output. Last, make demo's command "against a real instance", pasted as printed
+# into a shell without the demo's settings, must run.
 set -eux
 
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
