@@ -147,16 +147,29 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: Write a baresip accounts file as the role does
+# The role tencentcloud.tccc.sip_client renders each client's files and calls this module; written
+# by hand, a baresip accounts file from the extensions read into tccc (tccc_extension_info).
+- name: Write a baresip accounts file
   tencentcloud.tccc.sip_client_files:
     path: ~/.baresip
     files:
       - name: accounts
-        content: "{{ lookup('ansible.builtin.template', 'accounts.j2') }}"
+        content: |
+          {% for a in tccc.extensions | tencentcloud.tccc.sip_accounts('baresip') %}
+          {#   auth_pass last: baresip finds a parameter by the first ';name=' on the line #}
+          {%   set t = ';transport=' ~ a.transport %}
+          <sip:{{ a.extension_id }}@{{ a.domain }}{{ t }}>;outbound="sip:{{ a.proxy }}{{ t }}";auth_pass={{ a.password }}
+          {% endfor %}
     mode: "0600"
-    manifest: .tccc-sip_client-baresip.json
-    manifest_fields:
-      kind: baresip
+    manifest: .accounts-manifest.json
+    # a digest of each extension's values: the result says which were added, changed or removed
+    extensions: >-
+      {{ dict(tccc.extensions | map(attribute='extension_id') | zip(tccc.extensions | map('to_json') | map('hash', 'sha256'))) }}
+  register: written
+
+- name: Say which extensions changed
+  ansible.builtin.debug:
+    msg: "{{ written.extensions }}"
 """
 
 RETURN = r"""
