@@ -26,11 +26,14 @@ def run(capsys, args, check_mode=False, diff=False):
     with patch_module_args(dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)):
         with pytest.raises(SystemExit):
             sip_client_files.main()
-    out = capsys.readouterr().out
+    result = json.loads(capsys.readouterr().out)
+    # ansible-core 2.22+: the secrets the module registers for the controller to mask, which drops
+    # the key before anyone sees the result
+    result.pop("_ansible_new_secrets", None)
     for f in args.get("files", []):
         if "secret" in (f.get("content") or ""):
-            assert f["content"].strip() not in out
-    return json.loads(out)
+            assert f["content"].strip() not in json.dumps(result)
+    return result
 
 
 def args_for(path, files=None, **more):
