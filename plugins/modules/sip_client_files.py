@@ -247,13 +247,22 @@ def _mode(value, option):
     return mode
 
 
+def _lstat(path):
+    """os.lstat(path), or None when nothing is there."""
+    try:
+        return os.lstat(path)
+    except OSError as e:
+        if e.errno != errno.ENOENT:
+            raise
+        return None
+
+
 def _plain(name):
     return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
 
 
 class Writer(object):
     def __init__(self, module):
-        self.module = module
         p = module.params
         self.path = p["path"]
         self.uid = _id(pwd.getpwnam, p["owner"], "owner", "user")
@@ -267,8 +276,9 @@ class Writer(object):
         return {"mode": "%04o" % stat.S_IMODE(st.st_mode), "owner": st.st_uid, "group": st.st_gid, "content": content}
 
     def _differs(self, st, mode):
-        return (st is None or not stat.S_ISREG(st.st_mode) or stat.S_IMODE(st.st_mode) != mode
-                or (self.uid is not None and st.st_uid != self.uid) or (self.gid is not None and st.st_gid != self.gid))
+        """Whether the mode, owner or group of an existing file or directory differ from the wanted ones."""
+        return (stat.S_IMODE(st.st_mode) != mode or (self.uid is not None and st.st_uid != self.uid)
+                or (self.gid is not None and st.st_gid != self.gid))
 
     def _own(self, target, mode, fd=None):
         if fd is None:
@@ -284,15 +294,10 @@ class Writer(object):
 
     def directory(self, name, mode, create_only):
         target = os.path.join(self.path, name) if name else self.path
-        try:
-            st = os.lstat(target)
-        except OSError as e:
-            if e.errno != errno.ENOENT:
-                raise
-            st = None
+        st = _lstat(target)
         if st is not None and not stat.S_ISDIR(st.st_mode):
             raise Refused("%s exists and is not a directory: move it away, or choose another path" % target)
-        if st is not None and (create_only or not self._differs_dir(st, mode)):
+        if st is not None and (create_only or not self._differs(st, mode)):
             return
         self.directories.append(name or self.path)
         if self.apply:
@@ -300,18 +305,9 @@ class Writer(object):
                 os.makedirs(target, mode)
             self._own(target, mode)
 
-    def _differs_dir(self, st, mode):
-        return (stat.S_IMODE(st.st_mode) != mode or (self.uid is not None and st.st_uid != self.uid)
-                or (self.gid is not None and st.st_gid != self.gid))
-
     def file(self, name, data, mode):
         target = os.path.join(self.path, name)
-        try:
-            st = os.lstat(target)
-        except OSError as e:
-            if e.errno != errno.ENOENT:
-                raise
-            st = None
+        st = _lstat(target)
         same = False
         if st is not None and stat.S_ISREG(st.st_mode):
             with open(target, "rb") as f:
@@ -322,13 +318,13 @@ class Writer(object):
         self.before[name] = None if st is None else self._state(st, "as before" if same else "differs")
         self.after[name] = {"mode": "%04o" % mode, "owner": st.st_uid if self.uid is None and st else self.uid,
                             "group": st.st_gid if self.gid is None and st else self.gid, "content": "as before" if same else "new"}
-        if not self.apply or not os.path.isdir(os.path.dirname(target)):
+        if not self.apply:
             return
         fd, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(name), dir=os.path.dirname(target))
         try:
-            # mode and owner before the content arrives, so the password is never readable by others
-            self._own(temporary, mode, fd)
             with os.fdopen(fd, "wb") as f:
+                # mode and owner before the content arrives, so the password is never readable by others
+                self._own(temporary, mode, f.fileno())
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
@@ -359,11 +355,8 @@ class Writer(object):
 
     def remove(self, name):
         target = os.path.join(self.path, name)
-        try:
-            st = os.lstat(target)
-        except OSError:
-            return
-        if stat.S_ISDIR(st.st_mode):
+        st = _lstat(target)
+        if st is None or stat.S_ISDIR(st.st_mode):
             return
         self.removed.append(name)
         self.before[name], self.after[name] = self._state(st, "present"), None
