@@ -25,12 +25,12 @@ help:
 	@echo 'make bench   benchmarks/run.sh $$BENCH_ARGS           make clean   remove everything generated'
 	@echo 'one check:   $(NOX) -s SESSION  (nox -l lists them)'
 
-# Remade when a requirement file changes.
+# Both remade when a requirement file changes, and compiled as pip would (uv does not by default):
+# with PYTHONDONTWRITEBYTECODE set, nothing else would, and every nox or ansible-playbook run would
+# compile its imports again.
 $(NOX): tools/requirements/nox.txt
-	@$(call venv,.venv/nox,tools/requirements/nox.txt,$(UV))
+	@$(call venv,.venv/nox,tools/requirements/nox.txt,$(UV),--compile-bytecode)
 
-# Compiled as pip would (uv does not by default): with PYTHONDONTWRITEBYTECODE set, nothing else
-# would, and every ansible-playbook run would compile ansible-core's imports again.
 .venv/demo: tools/requirements/demo.txt requirements.txt
 	@$(call venv,.venv/demo,tools/requirements/demo.txt,$(UV),--compile-bytecode)
 
