@@ -5,6 +5,7 @@
 ``tccc``: an isolated module run whose every HTTP call is pinned (tests/unit/helpers/pinned_calls.py).
 ``local_server``: a real HTTP server on the loopback, for what only a socket can show (a metadata GET
 that must ignore proxies, an endpoint that does not speak HTTPS, answers too large or malformed).
+``pytest_collection_finish``: what ansible-core imports on first use, imported once before the tests.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,6 +17,27 @@ import socket
 import threading
 
 import pytest
+
+
+def pytest_collection_finish(session):
+    """ansible-test runs each test in a fork of the process that collected it (its ansible_forked
+    plugin), so what ansible-core imports only on first use, every test that uses it imports anew: the
+    first AnsibleError turned into text costs a test about 80 modules and 0.2 s of CPU, a module's
+    arguments and result their JSON profiles. Imported here, once, every fork inherits them."""
+    try:
+        from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder  # pylint: disable=import-outside-toplevel
+    except ImportError:  # before ansible-core 2.19
+        pass
+    else:
+        for direction in Direction:
+            get_module_encoder("legacy", direction)
+            get_module_decoder("legacy", direction)
+    try:
+        from ansible.errors import AnsibleError  # pylint: disable=import-outside-toplevel
+    except ImportError:  # the module and module_utils tests see only ansible.module_utils
+        return
+    str(AnsibleError("imported"))
+
 
 # The SdkAppId of every test instance, and the clock of the tests that fix it (2024-01-28).
 APP = 1400000000
