@@ -5,6 +5,8 @@
 set -eux
 
 source ../setup_tccc_emulator/emulator.sh
+# Ansible's default: each module copied to a temporary file on the host, the path that logs the most.
+export ANSIBLE_PIPELINING=false
 
 tccc_emulator_launch plain --data data.json
 # Five DescribeExtension reads a minute: the sixth read is refused, after five passwords were read.
