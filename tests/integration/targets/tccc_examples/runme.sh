@@ -5,8 +5,9 @@
 # each against the emulator's sample instance as it started (one emulator, reset before each run):
 # README's playbooks first with --check --diff (which must show what the write modules would
 # change), then for real. Every run is at -vvv, and no key or SIP password of the emulator may
-# appear in any output. Last, make demo's command "against a real instance", pasted as printed
-# into a shell without the demo's settings, must run.
+# appear in any output. Last, make demo, which runs examples/sip_configs.yml, and its command
+# "against a real instance", the same playbook pasted as printed into a shell without the demo's
+# settings, must run.
 set -eux
 
 if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
@@ -106,8 +107,8 @@ sys.exit(1 if problems else 0)
 PY
 
 # make demo (examples/demo.sh) from the installed collection, then the command it prints for a real
-# instance, placeholders filled in, in a shell that has none of the demo's settings; an emulator with
-# the demo's data and keys stands in for the real service.
+# instance, placeholders filled in, in a shell that has none of the demo's settings (at -vvv, for the
+# scan); an emulator with the demo's data and keys stands in for the real service.
 PYTHON=$TCCC_PYTHON DEMO_OUTPUT=$work/demo-output "${in_private_home[@]}" bash "$installed/examples/demo.sh" >"$work/demo.out" 2>&1 ||
   { tail -n 40 "$work/demo.out" >&2; exit 1; }
 pasted=$(grep -A2 '^Against a real TCCC instance' "$work/demo.out" | grep -F 'ansible-playbook' |
@@ -115,7 +116,7 @@ pasted=$(grep -A2 '^Against a real TCCC instance' "$work/demo.out" | grep -F 'an
 tccc_emulator_port pasted
 read -r demo_id demo_key < <("$TCCC_PYTHON" -c 'import sys, yaml; a = yaml.safe_load(open(sys.argv[1]))["accounts"][0]
 print(a["secret_id"], a["secret_key"])' "$installed/examples/demo-data.yml")
-if ! env -u ANSIBLE_COLLECTIONS_PATH TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT" \
+if ! env -u ANSIBLE_COLLECTIONS_PATH TENCENTCLOUD_CCC_ENDPOINT="http://127.0.0.1:$TCCC_PORT" ANSIBLE_VERBOSITY=3 \
     TENCENTCLOUD_SECRET_ID="$demo_id" TENCENTCLOUD_SECRET_KEY="$demo_key" "${in_private_home[@]}" bash -c "$pasted" \
     >"$work/pasted.out" 2>&1; then
   tail -n 40 "$work/pasted.out" >&2
