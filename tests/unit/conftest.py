@@ -18,20 +18,17 @@ import threading
 
 import pytest
 
+from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+
 
 def pytest_collection_finish(session):
     """ansible-test runs each test in a fork of the process that collected it (its ansible_forked
     plugin), so what ansible-core imports only on first use, every test that uses it imports anew: the
     first AnsibleError turned into text costs a test about 80 modules and 0.2 s of CPU, a module's
     arguments and result their JSON profiles. Imported here, once, every fork inherits them."""
-    try:
-        from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder  # pylint: disable=import-outside-toplevel
-    except ImportError:  # before ansible-core 2.19
-        pass
-    else:
-        for direction in Direction:
-            get_module_encoder("legacy", direction)
-            get_module_decoder("legacy", direction)
+    for direction in Direction:
+        get_module_encoder("legacy", direction)
+        get_module_decoder("legacy", direction)
     try:
         from ansible.errors import AnsibleError  # pylint: disable=import-outside-toplevel
     except ImportError:  # the module and module_utils tests see only ansible.module_utils
