@@ -34,13 +34,13 @@ $(NOX): tools/requirements/nox.txt
 .venv/demo: tools/requirements/demo.txt requirements.txt
 	@$(call venv,.venv/demo,tools/requirements/demo.txt,$(UV),--compile-bytecode)
 
-# make's own jobs run the sessions (default: every one nox -l lists, longest first) JOBS at a time,
-# every one even after a failure (-k), each one's output whole when it ends (-O); then a summary.
-# The sessions with clocks in them (TIMED: the integration lanes and the unit tests, which wait on
-# daemons, registrations and the emulator for a fifth of their time) run JOBS at a time; the rest,
-# whose verdict no clock can change (static checks, builds, the docs), besides them, one at a time
-# at the lowest priority (nice 19): they take the CPU the timed ones leave idle without slowing
-# them (docs/performance.md, "make test").
+# make's own jobs run the sessions (default: every one nox -l lists, longest first), every one even
+# after a failure (-k), each one's output whole when it ends (-O); then a summary. The sessions with
+# clocks in them (TIMED: the integration lanes and the unit tests, which wait on daemons,
+# registrations and the emulator for a fifth of their time) run JOBS at a time; the rest, whose
+# verdict no clock can change (static checks, builds, the docs), besides them, one at a time at the
+# lowest priority (nice 19): they take the CPU the timed ones leave idle without slowing them
+# (docs/performance.md, "make test").
 SESSIONS ?= $(shell $(NOX) -l --json | $(PYTHON) -c 'import json, sys; print(" ".join(s["session"] for s in json.load(sys.stdin)))')
 JOBS ?= 2
 TIMED = integration-% units-%
